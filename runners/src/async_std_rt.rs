@@ -1,0 +1,94 @@
+//! async-std 1.13 (discontinued upstream, still used in the wild): `async-std`.
+//!
+//! async-std runs one global executor (async-global-executor) for the whole
+//! process. Its thread count is fixed when it first starts: `new` configures
+//! it with `Config::workers` through `async_global_executor::init_with_config`
+//! (the first configuration wins, see async-global-executor's `init.rs`), and
+//! refuses a later, different count instead of silently running with the old
+//! one. `ASYNC_STD_THREAD_COUNT` still overrides, as async-std documents.
+//!
+//! Normalisation: async-std's `JoinHandle` detaches on drop (its `Drop` calls
+//! `detach`) and yields the task's output; nothing to change.
+use std::future::Future;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use workloads::{Config, Runtime, StartError};
+
+use crate::Adapter;
+use crate::native::{native_ping_pong, native_spawn_join};
+use crate::support::AnyThread;
+
+/// The async-std global runtime.
+#[derive(Debug)]
+pub struct AsyncStd(());
+
+/// Worker count the global executor was started with.
+static WORKERS: OnceLock<usize> = OnceLock::new();
+
+impl Runtime for AsyncStd {
+    const ID: &'static str = "async-std";
+    const SUMMARY: &'static str = "async-std 1.13 global executor (async-global-executor), Config::workers threads";
+
+    type JoinHandle<T: Send + 'static> = async_std::task::JoinHandle<T>;
+    type Remote = AnyThread<AsyncStd>;
+
+    fn new(config: &Config) -> Result<Self, StartError> {
+        let workers = config.workers.max(1);
+        let started = *WORKERS.get_or_init(|| {
+            let cfg = async_global_executor::GlobalExecutorConfig::default()
+                .with_env_var("ASYNC_STD_THREAD_COUNT")
+                .with_min_threads(workers)
+                .with_max_threads(workers);
+            async_global_executor::init_with_config(cfg);
+            workers
+        });
+        if started != workers {
+            let reason = format!("its global executor already runs {started} threads in this process, not {workers}");
+            return Err(StartError { runtime: Self::ID, reason });
+        }
+        Ok(AsyncStd(()))
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        async_std::task::block_on(future)
+    }
+
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        async_std::task::spawn(future)
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        async_std::task::spawn_blocking(work)
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        async_std::task::sleep(duration)
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        async_std::task::yield_now()
+    }
+
+    fn remote() -> Option<Self::Remote> {
+        Some(AnyThread::new())
+    }
+}
+
+impl Adapter for AsyncStd {
+    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        native_spawn_join!(n, |task| async_std::task::spawn(task), |handle| handle.await)
+    }
+
+    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        native_ping_pong!(n, |task| async_std::task::spawn(task), |handle| handle.await)
+    }
+}

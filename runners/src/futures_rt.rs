@@ -1,0 +1,210 @@
+//! The `futures` crate's own executors: `futures-local` (`LocalPool`) and
+//! `futures-pool` (`ThreadPool`), with `futures-timer` for timers.
+//!
+//! The `futures` executors have no timer, no `yield_now` and no blocking
+//! pool: timers are `futures_timer::Delay` (one global timer thread),
+//! `yield_now` is Arena's runtime-neutral `YieldNow`, and blocking work runs
+//! on a new OS thread per call.
+//!
+//! Normalisation: `spawn_with_handle` returns a `RemoteHandle`, which cancels
+//! the task when dropped ("dropping the RemoteHandle cancels the future",
+//! futures docs for `RemoteHandle`); Arena's handles detach, so the adapter
+//! wraps it in `Detaching`, which calls `RemoteHandle::forget` on drop. A
+//! panic inside the task is resumed by the `RemoteHandle` in the joiner.
+use std::cell::RefCell;
+use std::future::Future;
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use futures::executor::{LocalPool, LocalSpawner, ThreadPool};
+use futures::future::RemoteHandle;
+use futures::task::{LocalSpawnExt, SpawnExt};
+use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
+
+use crate::Adapter;
+use crate::native::{native_ping_pong, native_spawn_join};
+use crate::support::{ContextGuard, Detaching, YieldNow, on_new_thread, with_context};
+
+fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+    futures_timer::Delay::new(duration)
+}
+
+thread_local! {
+    static LOCAL: RefCell<Option<LocalSpawner>> = const { RefCell::new(None) };
+    static POOL: RefCell<Option<ThreadPool>> = const { RefCell::new(None) };
+}
+
+/// `futures-local`: a `LocalPool` run by `run_until` on the `block_on` thread.
+#[derive(Debug)]
+pub struct FuturesLocal {
+    pool: RefCell<LocalPool>,
+}
+
+impl Runtime for FuturesLocal {
+    const ID: &'static str = "futures-local";
+    const SUMMARY: &'static str = "futures::executor::LocalPool (one thread), futures-timer for timers";
+    const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("futures' LocalSpawner is !Send") };
+
+    type JoinHandle<T: Send + 'static> = Detaching<RemoteHandle<T>>;
+    type Remote = NoRemote;
+
+    fn new(_: &Config) -> Result<Self, StartError> {
+        Ok(FuturesLocal { pool: RefCell::new(LocalPool::new()) })
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let mut pool = self.pool.borrow_mut();
+        let _cx = ContextGuard::enter(&LOCAL, pool.spawner());
+        pool.run_until(future)
+    }
+
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let handle = with_context(&LOCAL, Self::ID, |s| s.spawn_local_with_handle(future));
+        Detaching::new(handle.expect("LocalPool is gone"))
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        on_new_thread(work)
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        sleep(duration)
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        YieldNow::default()
+    }
+
+    fn remote() -> Option<NoRemote> {
+        None
+    }
+}
+
+impl Adapter for FuturesLocal {
+    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let spawner = self.pool.borrow().spawner();
+        native_spawn_join!(n, |task| spawner.spawn_local_with_handle(task).unwrap(), |handle| handle.await)
+    }
+
+    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let spawner = self.pool.borrow().spawner();
+        native_ping_pong!(n, |task| spawner.spawn_local_with_handle(task).unwrap(), |handle| handle.await)
+    }
+}
+
+/// `futures-pool`: a `ThreadPool` of `Config::workers` threads; the `block_on`
+/// thread runs `futures::executor::block_on` on the root future.
+///
+/// `ThreadPool` has no notion of a current pool, so the adapter keeps a clone
+/// in a thread-local on every worker (and on the `block_on` thread while it
+/// runs). Those clones would keep the pool alive forever, so `new` and `drop`
+/// set and clear them by running one task per worker, all held at a barrier
+/// so that each lands on a different worker.
+#[derive(Debug)]
+pub struct FuturesPool {
+    pool: ThreadPool,
+    workers: usize,
+}
+
+/// Runs `f` once on every worker of `pool` (`workers` of them) and waits.
+fn on_every_worker(pool: &ThreadPool, workers: usize, f: impl Fn() + Send + Sync + 'static) {
+    let (f, barrier) = (Arc::new(f), Arc::new(Barrier::new(workers)));
+    let tasks: Vec<_> = (0..workers)
+        .map(|_| {
+            let (f, barrier) = (f.clone(), barrier.clone());
+            pool.spawn_with_handle(async move {
+                f();
+                barrier.wait();
+            })
+        })
+        .collect::<Result<_, _>>()
+        .expect("ThreadPool refused a task");
+    futures::executor::block_on(futures::future::join_all(tasks));
+}
+
+impl Runtime for FuturesPool {
+    const ID: &'static str = "futures-pool";
+    const SUMMARY: &'static str = "futures::executor::ThreadPool, Config::workers threads, futures-timer for timers";
+
+    type JoinHandle<T: Send + 'static> = Detaching<RemoteHandle<T>>;
+    type Remote = ThreadPool;
+
+    fn new(config: &Config) -> Result<Self, StartError> {
+        let workers = config.workers.max(1);
+        let built = ThreadPool::builder().pool_size(workers).name_prefix("futures-pool-").create();
+        let pool = built.map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })?;
+        let shared = pool.clone();
+        on_every_worker(&pool, workers, move || POOL.with(|slot| *slot.borrow_mut() = Some(shared.clone())));
+        Ok(FuturesPool { pool, workers })
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _cx = ContextGuard::enter(&POOL, self.pool.clone());
+        futures::executor::block_on(future)
+    }
+
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let handle = with_context(&POOL, Self::ID, |pool| pool.spawn_with_handle(future));
+        Detaching::new(handle.expect("ThreadPool is shut down"))
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        on_new_thread(work)
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        sleep(duration)
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        YieldNow::default()
+    }
+
+    fn remote() -> Option<ThreadPool> {
+        POOL.with(|slot| slot.borrow().clone())
+    }
+}
+
+impl Drop for FuturesPool {
+    fn drop(&mut self) {
+        on_every_worker(&self.pool, self.workers, || POOL.with(|slot| *slot.borrow_mut() = None));
+    }
+}
+
+impl RemoteSpawn<FuturesPool> for ThreadPool {
+    fn spawn<F>(&self, future: F) -> Detaching<RemoteHandle<F::Output>>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Detaching::new(self.spawn_with_handle(future).expect("ThreadPool is shut down"))
+    }
+}
+
+impl Adapter for FuturesPool {
+    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let pool = &self.pool;
+        native_spawn_join!(n, |task| pool.spawn_with_handle(task).unwrap(), |handle| handle.await)
+    }
+
+    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let pool = &self.pool;
+        native_ping_pong!(n, |task| pool.spawn_with_handle(task).unwrap(), |handle| handle.await)
+    }
+}

@@ -1,0 +1,210 @@
+//! smol's executors: `smol-local` (`async_executor::LocalExecutor` on the
+//! `block_on` thread) and `smol-mt` (`async_executor::Executor` on
+//! `Config::workers` threads).
+//!
+//! * `smol-local` is driven by `futures_lite::future::block_on(ex.run(f))`,
+//!   so a run is single-threaded and deterministic; timers (`async_io::Timer`)
+//!   are then driven by async-io's fallback "async-io" thread, because
+//!   futures-lite's `block_on` does not run the reactor.
+//! * `smol-mt` follows smol's documented multi-threaded pattern: each worker
+//!   thread runs `async_io::block_on(ex.run(shutdown))` (driving the reactor
+//!   when idle). The `block_on` thread only drives the root future.
+//!
+//! Normalisation: smol's `Task` cancels its task when dropped (async-task
+//! docs: "Dropping a Task cancels the task"); Arena's handles detach, so the
+//! adapter wraps it in `Detaching`. A panicking task resumes its panic in the
+//! joiner (async-executor builds tasks with `propagate_panic(true)`).
+//! `spawn` finds the executor in a thread-local, as `tokio::spawn` does.
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::thread::JoinHandle as Thread;
+use std::time::Duration;
+
+use async_executor::{Executor, LocalExecutor, Task};
+use futures::channel::oneshot;
+use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
+
+use crate::Adapter;
+use crate::native::{native_ping_pong, native_spawn_join};
+use crate::support::{ContextGuard, Detaching, with_context};
+
+fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+    let timer = async_io::Timer::after(duration);
+    async move {
+        timer.await;
+    }
+}
+
+thread_local! {
+    static LOCAL: RefCell<Option<Rc<LocalExecutor<'static>>>> = const { RefCell::new(None) };
+    static SHARED: RefCell<Option<Arc<Executor<'static>>>> = const { RefCell::new(None) };
+}
+
+/// `smol-local`: a `LocalExecutor` run by futures-lite's `block_on`.
+#[derive(Debug)]
+pub struct SmolLocal {
+    ex: Rc<LocalExecutor<'static>>,
+}
+
+impl Runtime for SmolLocal {
+    const ID: &'static str = "smol-local";
+    const SUMMARY: &'static str = "async_executor::LocalExecutor driven by futures_lite::future::block_on (one thread)";
+    const LIMITS: Limits =
+        Limits { max_tasks: None, no_remote_spawn: Some("async_executor::LocalExecutor is !Send") };
+
+    type JoinHandle<T: Send + 'static> = Detaching<Task<T>>;
+    type Remote = NoRemote;
+
+    fn new(_: &Config) -> Result<Self, StartError> {
+        Ok(SmolLocal { ex: Rc::new(LocalExecutor::new()) })
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _cx = ContextGuard::enter(&LOCAL, self.ex.clone());
+        futures_lite::future::block_on(self.ex.run(future))
+    }
+
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Detaching::new(with_context(&LOCAL, Self::ID, |ex| ex.spawn(future)))
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        blocking::unblock(work)
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        sleep(duration)
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        futures_lite::future::yield_now()
+    }
+
+    fn remote() -> Option<NoRemote> {
+        None
+    }
+}
+
+impl Adapter for SmolLocal {
+    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let ex = &self.ex;
+        native_spawn_join!(n, |task| ex.spawn(task), |handle| handle.await)
+    }
+
+    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let ex = &self.ex;
+        native_ping_pong!(n, |task| ex.spawn(task), |handle| handle.await)
+    }
+}
+
+/// `smol-mt`: an `Executor` shared by `Config::workers` threads.
+#[derive(Debug)]
+pub struct SmolMt {
+    ex: Arc<Executor<'static>>,
+    /// Dropping these ends the workers' `ex.run(..)`.
+    stop: Vec<oneshot::Sender<()>>,
+    workers: Vec<Thread<()>>,
+}
+
+impl Runtime for SmolMt {
+    const ID: &'static str = "smol-mt";
+    const SUMMARY: &'static str = "async_executor::Executor run by Config::workers threads (async_io::block_on)";
+
+    type JoinHandle<T: Send + 'static> = Detaching<Task<T>>;
+    type Remote = SmolRemote;
+
+    fn new(config: &Config) -> Result<Self, StartError> {
+        let ex = Arc::new(Executor::new());
+        let (mut stop, mut workers) = (Vec::new(), Vec::new());
+        for i in 0..config.workers.max(1) {
+            let (tx, rx) = oneshot::channel::<()>();
+            let ex = ex.clone();
+            let worker = std::thread::Builder::new().name(format!("smol-mt-{i}")).spawn(move || {
+                let _cx = ContextGuard::enter(&SHARED, ex.clone());
+                let _ = async_io::block_on(ex.run(rx));
+            });
+            let worker = worker.map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })?;
+            stop.push(tx);
+            workers.push(worker);
+        }
+        Ok(SmolMt { ex, stop, workers })
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _cx = ContextGuard::enter(&SHARED, self.ex.clone());
+        async_io::block_on(future)
+    }
+
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Detaching::new(with_context(&SHARED, Self::ID, |ex| ex.spawn(future)))
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        blocking::unblock(work)
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        sleep(duration)
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        futures_lite::future::yield_now()
+    }
+
+    fn remote() -> Option<SmolRemote> {
+        SHARED.with(|slot| slot.borrow().clone()).map(SmolRemote)
+    }
+}
+
+impl Drop for SmolMt {
+    fn drop(&mut self) {
+        self.stop.clear();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// Spawns onto a `smol-mt` executor from any thread.
+#[derive(Debug, Clone)]
+pub struct SmolRemote(Arc<Executor<'static>>);
+
+impl RemoteSpawn<SmolMt> for SmolRemote {
+    fn spawn<F>(&self, future: F) -> Detaching<Task<F::Output>>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Detaching::new(self.0.spawn(future))
+    }
+}
+
+impl Adapter for SmolMt {
+    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let ex = &self.ex;
+        native_spawn_join!(n, |task| ex.spawn(task), |handle| handle.await)
+    }
+
+    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        let ex = &self.ex;
+        native_ping_pong!(n, |task| ex.spawn(task), |handle| handle.await)
+    }
+}

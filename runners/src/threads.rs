@@ -1,0 +1,121 @@
+//! `threads`: the baseline the seeds compare against. Every spawn is a new OS
+//! thread running `futures::executor::block_on`; sleeps are
+//! `futures_timer::Delay` (one timer thread); blocking work is another thread.
+//!
+//! A million OS threads is not a benchmark, so the baseline declares a cap
+//! (`Limits::max_tasks`); cells above it are reported as "capped", not dropped.
+//!
+//! The join handle is a `oneshot` the thread answers; if the thread panicked,
+//! the joiner joins it and resumes its panic, like the other adapters.
+use std::future::Future;
+use std::panic::resume_unwind;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::thread::JoinHandle as Thread;
+use std::time::Duration;
+
+use futures::channel::oneshot;
+use workloads::{Config, Limits, Runtime, StartError};
+
+use crate::Adapter;
+use crate::native::{native_ping_pong, native_spawn_join};
+use crate::support::{AnyThread, YieldNow, on_new_thread};
+
+/// Most OS threads a cell may need before it is reported as capped.
+pub const MAX_THREADS: u64 = 10_000;
+
+/// The thread-per-task baseline.
+#[derive(Debug)]
+pub struct Threads(());
+
+/// A task running on its own OS thread.
+#[derive(Debug)]
+pub struct ThreadTask<T> {
+    result: oneshot::Receiver<T>,
+    thread: Option<Thread<()>>,
+}
+
+impl<T> Future for ThreadTask<T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        match ready!(Pin::new(&mut self.result).poll(cx)) {
+            Ok(value) => Poll::Ready(value),
+            Err(oneshot::Canceled) => {
+                // The sender was dropped without an answer: the task panicked.
+                let thread = self.thread.take().expect("task thread joined twice");
+                match thread.join() {
+                    Err(panic) => resume_unwind(panic),
+                    Ok(()) => panic!("threads: task thread ended without an answer"),
+                }
+            }
+        }
+    }
+}
+
+impl Runtime for Threads {
+    const ID: &'static str = "threads";
+    const SUMMARY: &'static str = "baseline: one OS thread per task running futures::executor::block_on";
+    const LIMITS: Limits = Limits { max_tasks: Some(MAX_THREADS), no_remote_spawn: None };
+
+    type JoinHandle<T: Send + 'static> = ThreadTask<T>;
+    type Remote = AnyThread<Threads>;
+
+    fn new(_: &Config) -> Result<Self, StartError> {
+        Ok(Threads(()))
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        futures::executor::block_on(future)
+    }
+
+    fn spawn<F>(future: F) -> ThreadTask<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (tx, result) = oneshot::channel();
+        let thread = std::thread::spawn(move || {
+            let _ = tx.send(futures::executor::block_on(future));
+        });
+        ThreadTask { result, thread: Some(thread) }
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        on_new_thread(work)
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        futures_timer::Delay::new(duration)
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        YieldNow::default()
+    }
+
+    fn remote() -> Option<Self::Remote> {
+        Some(AnyThread::new())
+    }
+}
+
+impl Adapter for Threads {
+    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        native_spawn_join!(
+            n,
+            |task| std::thread::spawn(move || futures::executor::block_on(task)),
+            |handle| handle.join().unwrap()
+        )
+    }
+
+    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        native_ping_pong!(
+            n,
+            |task| std::thread::spawn(move || futures::executor::block_on(task)),
+            |handle| handle.join().unwrap()
+        )
+    }
+}

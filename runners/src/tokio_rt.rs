@@ -1,0 +1,125 @@
+//! tokio: `tokio-ct` (current-thread scheduler) and `tokio-mt` (multi-thread
+//! scheduler with `Config::workers` workers).
+//!
+//! Normalisation: tokio's `JoinHandle` already detaches on drop ("A
+//! `JoinHandle` detaches the associated task when it is dropped", tokio docs
+//! for `tokio::task::JoinHandle`). Its output is `Result<T, JoinError>`: a
+//! panic is resumed in the joiner, which is what the other adapters do.
+//! `block_on` runs the root future on the calling thread; in `tokio-mt` that
+//! thread is not a worker, so spawned tasks run on the workers.
+use std::future::Future;
+use std::panic::resume_unwind;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use workloads::{Config, RemoteSpawn, Runtime, StartError};
+
+use crate::Adapter;
+use crate::native::{native_ping_pong, native_spawn_join};
+
+/// tokio, with the current-thread scheduler (`MT = false`) or the
+/// multi-thread one (`MT = true`).
+#[derive(Debug)]
+pub struct Tokio<const MT: bool>(tokio::runtime::Runtime);
+
+/// `tokio-ct`: `Builder::new_current_thread()`.
+pub type TokioCt = Tokio<false>;
+/// `tokio-mt`: `Builder::new_multi_thread()` with `Config::workers` workers.
+pub type TokioMt = Tokio<true>;
+
+/// A tokio task; awaiting it yields its output or resumes its panic.
+#[derive(Debug)]
+pub struct JoinHandle<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Future for JoinHandle<T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        Poll::Ready(match ready!(Pin::new(&mut self.0).poll(cx)) {
+            Ok(value) => value,
+            Err(e) if e.is_panic() => resume_unwind(e.into_panic()),
+            Err(e) => panic!("tokio task did not finish: {e}"),
+        })
+    }
+}
+
+/// Spawns onto a tokio runtime from any thread (`tokio::runtime::Handle`).
+#[derive(Debug, Clone)]
+pub struct Remote(tokio::runtime::Handle);
+
+impl<const MT: bool> RemoteSpawn<Tokio<MT>> for Remote {
+    fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        JoinHandle(self.0.spawn(future))
+    }
+}
+
+impl<const MT: bool> Runtime for Tokio<MT> {
+    const ID: &'static str = if MT { "tokio-mt" } else { "tokio-ct" };
+    const SUMMARY: &'static str = if MT {
+        "tokio multi-thread scheduler, one worker per configured thread"
+    } else {
+        "tokio current-thread scheduler driven by block_on"
+    };
+
+    type JoinHandle<T: Send + 'static> = JoinHandle<T>;
+    type Remote = Remote;
+
+    fn new(config: &Config) -> Result<Self, StartError> {
+        let mut builder = if MT {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(config.workers.max(1));
+            b
+        } else {
+            tokio::runtime::Builder::new_current_thread()
+        };
+        let rt = builder.enable_time().build();
+        rt.map(Tokio).map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.0.block_on(future)
+    }
+
+    fn spawn<F>(future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        JoinHandle(tokio::spawn(future))
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        JoinHandle(tokio::task::spawn_blocking(work))
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        tokio::time::sleep(duration)
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        tokio::task::yield_now()
+    }
+
+    fn remote() -> Option<Remote> {
+        Some(Remote(tokio::runtime::Handle::current()))
+    }
+}
+
+impl<const MT: bool> Adapter for Tokio<MT> {
+    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        native_spawn_join!(n, |task| tokio::spawn(task), |handle| handle.await.unwrap())
+    }
+
+    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+        native_ping_pong!(n, |task| tokio::spawn(task), |handle| handle.await.unwrap())
+    }
+}

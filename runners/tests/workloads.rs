@@ -1,0 +1,77 @@
+//! Every workload on every runtime at its test size, checked against its
+//! expected checksum; plus each runtime's native twins and its declared
+//! limits. One body per check, stamped once per runtime by `with_runtimes!`.
+use runners::{Adapter, Config};
+use workloads::{Runtime, Workload, not_applicable, verify};
+
+fn config() -> Config {
+    Config { workers: 2 }
+}
+
+/// Runs `W` twice on one runtime (a runtime must survive being reused).
+fn check<R: Runtime, W: Workload>() {
+    let size = W::SIZES.test;
+    if let Some(reason) = not_applicable::<W, R>(size) {
+        // Only a declared limit may keep a workload off a runtime.
+        assert!(W::needs(size).remote_spawn && R::LIMITS.no_remote_spawn.is_some(), "{}: {reason}", W::NAME);
+        return;
+    }
+    let rt = R::new(&config()).expect("runtime starts");
+    for _ in 0..2 {
+        let run = rt.block_on(W::run::<R>(size));
+        verify::<W, R>(size, &run).unwrap_or_else(|e| panic!("{e}"));
+        if W::NAME == "timer_wheel" {
+            assert_eq!(run.lateness.len(), size, "one lateness sample per timer");
+        }
+    }
+}
+
+fn native_twins<R: Adapter>() {
+    use workloads::{channels::PingPong, spawn::SpawnJoin};
+    let rt = R::new(&config()).expect("runtime starts");
+    let n = SpawnJoin::SIZES.test;
+    assert_eq!(rt.block_on(rt.native_spawn_join(n)), SpawnJoin::expected(n));
+    let n = PingPong::SIZES.test;
+    assert_eq!(rt.block_on(rt.native_ping_pong(n)), PingPong::expected(n));
+}
+
+/// `Limits::no_remote_spawn` and `Runtime::remote` must agree.
+fn remote_matches_limits<R: Runtime>() {
+    let rt = R::new(&config()).expect("runtime starts");
+    let has_remote = rt.block_on(async { R::remote().is_some() });
+    assert_eq!(has_remote, R::LIMITS.no_remote_spawn.is_none());
+}
+
+macro_rules! workload_tests {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                super::check::<R, $ty>();
+            }
+        )*
+    };
+}
+
+macro_rules! runtime_modules {
+    ($($rt:ident: $ty:ty),* $(,)?) => {
+        $(
+            mod $rt {
+                type R = $ty;
+                workloads::with_workloads!(workload_tests);
+
+                #[test]
+                fn native_twins_agree_with_workloads() {
+                    super::native_twins::<R>();
+                }
+
+                #[test]
+                fn remote_spawn_matches_declared_limits() {
+                    super::remote_matches_limits::<R>();
+                }
+            }
+        )*
+    };
+}
+
+runners::with_runtimes!(runtime_modules);

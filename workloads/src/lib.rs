@@ -1,0 +1,80 @@
+//! Arena's workloads, written once against the `futures` traits and the
+//! [`Runtime`] seam.
+//!
+//! A workload never names a runtime: this crate depends on `futures` and
+//! nothing runtime-specific (`cargo tree -p workloads` shows it). Each
+//! workload is a unit struct implementing [`Workload`]; the runners crate
+//! stamps one monomorphised copy per runtime. Every workload returns a
+//! checksum that [`verify`] compares with [`Workload::expected`], so a runtime
+//! that drops, duplicates or cuts short work fails instead of looking fast.
+//!
+//! # Examples
+//!
+//! Running a workload on a toy runtime (each spawn is a thread) and checking it:
+//!
+//! ```
+//! use workloads::{Runtime, Workload, verify, channels::PingPong};
+//! # fn check<R: Runtime>() {
+//! let rt = R::new(&Default::default()).unwrap();
+//! let run = rt.block_on(PingPong::run::<R>(100));
+//! verify::<PingPong, R>(100, &run).unwrap();
+//! # }
+//! ```
+#![warn(missing_docs, missing_debug_implementations)]
+
+pub mod channels;
+pub mod check;
+mod runtime;
+pub mod select;
+pub mod spawn;
+pub mod timers;
+mod workload;
+pub mod yield_storm;
+
+pub use runtime::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
+pub use workload::{Family, Mismatch, Needs, Run, Sizes, Workload, not_applicable, verify};
+
+/// The workload registry: calls `$callback! { name: Type, … }` with every
+/// workload. Adding a workload is one file plus one line here.
+#[macro_export]
+macro_rules! with_workloads {
+    ($callback:path) => {
+        $callback! {
+            ping_pong: $crate::channels::PingPong,
+            fan_in_c1: $crate::channels::FanIn<1>,
+            fan_in_c16: $crate::channels::FanIn<16>,
+            fan_in_c1024: $crate::channels::FanIn<1024>,
+            ring: $crate::channels::Ring,
+            oneshot: $crate::channels::Oneshot,
+            spawn_join: $crate::spawn::SpawnJoin,
+            spawn_chain: $crate::spawn::SpawnChain,
+            spawn_tree: $crate::spawn::SpawnTree,
+            spawn_remote: $crate::spawn::SpawnRemote,
+            select_all: $crate::select::SelectAll,
+            select_macro: $crate::select::SelectMacro,
+            select_timeout: $crate::select::SelectTimeout,
+            select_fair: $crate::select::Merge<false>,
+            select_biased: $crate::select::Merge<true>,
+            timer_wheel: $crate::timers::TimerWheel,
+            timeout_ok: $crate::timers::TimeoutOk,
+            timer_cancel: $crate::timers::TimerCancel,
+            yield_storm: $crate::yield_storm::YieldStorm,
+        }
+    };
+}
+
+/// Something that wants to be called once per workload type.
+pub trait WorkloadVisitor {
+    /// Called with each registered workload.
+    fn visit<W: Workload>(&mut self);
+}
+
+macro_rules! visit_list {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        /// Calls `visitor.visit::<W>()` for every registered workload, in registry order.
+        pub fn visit_workloads(visitor: &mut impl WorkloadVisitor) {
+            $(visitor.visit::<$ty>();)*
+        }
+    };
+}
+with_workloads!(visit_list);

@@ -1,0 +1,150 @@
+//! The runtime seam: everything a workload may ask of a runtime.
+//!
+//! A workload is generic over `R: Runtime` and calls only associated functions
+//! (`R::spawn`, `R::sleep`, …), so it is monomorphised per runtime: no boxing,
+//! no dynamic dispatch and no channel hop between a workload and the runtime.
+//!
+//! Spawning is *contextual* (like `tokio::spawn`): an adapter finds its
+//! executor in a thread-local set up by [`Runtime::block_on`] and on its worker
+//! threads, so a task can spawn without carrying a handle around.
+//!
+//! # Normalised semantics
+//!
+//! Runtimes disagree on a few points that would otherwise make the same
+//! workload measure different things. Every adapter normalises them:
+//!
+//! * **Dropping a [`Runtime::JoinHandle`] detaches the task** (tokio and
+//!   async-std behaviour). Adapters whose native handle cancels on drop (smol's
+//!   `Task`, futures' `RemoteHandle`) detach it in `Drop`.
+//! * **Awaiting a handle yields the task's output**; a task that panicked
+//!   resumes its panic in the joiner (tokio's `JoinError` is unwrapped).
+//! * **The root future passed to `block_on` only spawns and awaits**: work is
+//!   done in spawned tasks so that it runs on the runtime's workers.
+//!
+//! # Thread-per-core runtimes
+//!
+//! The seam asks spawned futures and join handles to be `Send`, because the
+//! multi-threaded runtimes need it. Workloads are written with `Send` data
+//! (`Arc`, `futures::channel`), which a `!Send` executor runs just as well. A
+//! thread-per-core adapter (glommio, monoio, compio) runs one executor per
+//! core, each executing a *shard* of the workload, and satisfies the `Send`
+//! bound on its handles with a thread-checked wrapper: a shard's tasks never
+//! leave its thread. Nothing in a workload needs to change for that.
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+/// How a runtime is configured for one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Worker threads for multi-threaded runtimes (ignored by single-threaded ones).
+    pub workers: usize,
+}
+
+impl Default for Config {
+    /// One worker per available core.
+    fn default() -> Self {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Config { workers }
+    }
+}
+
+/// What a runtime can and cannot do; the harness checks it against a
+/// workload's [`Needs`](crate::Needs) and marks the cell "n/a" with the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most tasks that may be alive at once, if the runtime has a cap
+    /// (the `threads` baseline: every task is an OS thread).
+    pub max_tasks: Option<u64>,
+    /// Why tasks cannot be spawned from threads outside the runtime, if so.
+    pub no_remote_spawn: Option<&'static str>,
+}
+
+impl Limits {
+    /// No cap, remote spawns allowed.
+    pub const NONE: Limits = Limits { max_tasks: None, no_remote_spawn: None };
+}
+
+/// A runtime could not be started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartError {
+    /// The runtime's id.
+    pub runtime: &'static str,
+    /// What went wrong, in words.
+    pub reason: String,
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot start runtime {}: {}", self.runtime, self.reason)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// One async runtime behind Arena's seam. See the [module docs](self).
+pub trait Runtime: Sized + 'static {
+    /// Stable id used in benchmark ids, flags and results (`tokio-ct`).
+    const ID: &'static str;
+    /// One line saying what this adapter runs and how.
+    const SUMMARY: &'static str;
+    /// Caps and missing capabilities.
+    const LIMITS: Limits = Limits::NONE;
+
+    /// A spawned task; awaiting it yields the task's output, dropping it detaches.
+    type JoinHandle<T: Send + 'static>: Future<Output = T> + Send + Unpin + 'static;
+    /// A handle that spawns onto this runtime from threads outside it.
+    type Remote: RemoteSpawn<Self>;
+
+    /// Builds the runtime (threads, reactors) for the given configuration.
+    fn new(config: &Config) -> Result<Self, StartError>;
+
+    /// Runs `future` to completion on the calling thread, inside the runtime's context.
+    fn block_on<F: Future>(&self, future: F) -> F::Output;
+
+    /// Spawns a task from inside the runtime's context.
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static;
+
+    /// Runs blocking work where it cannot stall the async tasks.
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static;
+
+    /// Completes no earlier than `duration` from now.
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static;
+
+    /// Returns `Pending` once, letting other tasks run, then completes.
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static;
+
+    /// A spawner usable from foreign threads, taken from inside the runtime's
+    /// context; `None` where [`Limits::no_remote_spawn`] says why not.
+    fn remote() -> Option<Self::Remote>;
+}
+
+/// Spawns onto runtime `R` from any thread.
+pub trait RemoteSpawn<R: Runtime>: Clone + Send + Sync + 'static {
+    /// Spawns `future` onto the runtime this handle was taken from.
+    fn spawn<F>(&self, future: F) -> R::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static;
+}
+
+/// The [`Runtime::Remote`] of a runtime that cannot be spawned onto from
+/// other threads: it has no values, so it can never be used.
+#[derive(Debug, Clone, Copy)]
+pub enum NoRemote {}
+
+impl<R: Runtime> RemoteSpawn<R> for NoRemote {
+    fn spawn<F>(&self, _: F) -> R::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match *self {}
+    }
+}

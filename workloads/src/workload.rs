@@ -1,0 +1,159 @@
+//! The workload contract: a named, sized piece of async work that checks its
+//! own answer.
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use crate::Runtime;
+
+/// The families workloads belong to (grouping for listings and reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    /// Message passing through `futures::channel`.
+    Channels,
+    /// Task creation and joining.
+    Spawn,
+    /// Racing futures and dropping the losers.
+    Select,
+    /// Sleeps, timeouts and cancelled timers.
+    Timers,
+    /// Cooperative yielding.
+    Yield,
+}
+
+impl Family {
+    /// Lower-case name used in listings and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Channels => "channels",
+            Family::Spawn => "spawn",
+            Family::Select => "select",
+            Family::Timers => "timers",
+            Family::Yield => "yield",
+        }
+    }
+}
+
+/// The sizes a workload is run at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    /// Small size used by the tests.
+    pub test: usize,
+    /// The size `arena run` uses by default (a quick matrix).
+    pub quick: usize,
+    /// The sizes `cargo bench` sweeps.
+    pub bench: &'static [usize],
+}
+
+/// What a workload needs from a runtime at a given size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    /// The most tasks alive at once.
+    pub tasks: u64,
+    /// Whether it spawns from threads outside the runtime.
+    pub remote_spawn: bool,
+}
+
+/// What one run of a workload produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Run {
+    /// The workload's answer, compared with [`Workload::expected`].
+    pub checksum: u64,
+    /// How late each timer fired, where the workload records it.
+    pub lateness: Vec<Duration>,
+}
+
+impl Run {
+    /// A run that produced only a checksum.
+    pub fn checksum(checksum: u64) -> Run {
+        Run { checksum, lateness: Vec::new() }
+    }
+}
+
+/// A workload produced the wrong answer: the runtime (or adapter) lost,
+/// duplicated or reordered work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Workload name.
+    pub workload: &'static str,
+    /// Runtime id.
+    pub runtime: &'static str,
+    /// Size the workload ran at.
+    pub size: usize,
+    /// The right answer.
+    pub expected: u64,
+    /// The answer the run gave.
+    pub got: u64,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "wrong answer: {} on {} at size {}: expected checksum {:#x}, got {:#x}",
+            self.workload, self.runtime, self.size, self.expected, self.got
+        )
+    }
+}
+
+impl std::error::Error for Mismatch {}
+
+/// A workload: written once against the `futures` traits and [`Runtime`].
+///
+/// Workloads are unit structs; everything is associated so the harness can
+/// stamp one monomorphised benchmark per runtime.
+pub trait Workload: 'static {
+    /// Name used in benchmark ids (`<workload>/<runtime>/<size>`); no `/`.
+    const NAME: &'static str;
+    /// The family it belongs to.
+    const FAMILY: Family;
+    /// What it measures, including the fixed parameters behind `size`.
+    const SUMMARY: &'static str;
+    /// What `size` counts, e.g. "messages".
+    const UNIT: &'static str;
+    /// Sizes for tests, quick runs and benches.
+    const SIZES: Sizes;
+    /// Whether a run waits on real time (timers), so criterion should use
+    /// flat sampling.
+    const WAITS_ON_TIME: bool = false;
+
+    /// Items of work done at `size` (for cost per item).
+    fn items(size: usize) -> u64 {
+        size as u64
+    }
+
+    /// What the workload needs from the runtime at `size`.
+    fn needs(size: usize) -> Needs;
+
+    /// The right answer at `size`, computed without running anything.
+    fn expected(size: usize) -> u64;
+
+    /// The work itself. Called inside [`Runtime::block_on`].
+    fn run<R: Runtime>(size: usize) -> impl Future<Output = Run> + Send;
+}
+
+/// Checks a run's answer.
+pub fn verify<W: Workload, R: Runtime>(size: usize, run: &Run) -> Result<(), Mismatch> {
+    let expected = W::expected(size);
+    if run.checksum == expected {
+        Ok(())
+    } else {
+        Err(Mismatch { workload: W::NAME, runtime: R::ID, size, expected, got: run.checksum })
+    }
+}
+
+/// Why a runtime cannot run a workload at a size, if it cannot.
+pub fn not_applicable<W: Workload, R: Runtime>(size: usize) -> Option<String> {
+    let needs = W::needs(size);
+    if needs.remote_spawn {
+        if let Some(why) = R::LIMITS.no_remote_spawn {
+            return Some(format!("n/a: no spawning from outside threads ({why})"));
+        }
+    }
+    match R::LIMITS.max_tasks {
+        Some(cap) if needs.tasks > cap => {
+            Some(format!("capped: needs {} live tasks, {} allows {cap}", needs.tasks, R::ID))
+        }
+        _ => None,
+    }
+}
