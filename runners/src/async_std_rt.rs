@@ -84,11 +84,11 @@ impl Runtime for AsyncStd {
 }
 
 impl Adapter for AsyncStd {
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_spawn_join(&self, n: usize) -> u64 {
         native_spawn_join!(n, |task| async_std::task::spawn(task), |handle| handle.await)
     }
 
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_ping_pong(&self, n: usize) -> u64 {
         native_ping_pong!(n, |task| async_std::task::spawn(task), |handle| handle.await)
     }
 }

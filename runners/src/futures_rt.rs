@@ -38,6 +38,8 @@ thread_local! {
 #[derive(Debug)]
 pub struct FuturesLocal {
     pool: RefCell<LocalPool>,
+    /// For the native twins, which run while `block_on` holds `pool`.
+    spawner: LocalSpawner,
 }
 
 impl Runtime for FuturesLocal {
@@ -49,7 +51,8 @@ impl Runtime for FuturesLocal {
     type Remote = NoRemote;
 
     fn new(_: &Config) -> Result<Self, StartError> {
-        Ok(FuturesLocal { pool: RefCell::new(LocalPool::new()) })
+        let pool = LocalPool::new();
+        Ok(FuturesLocal { spawner: pool.spawner(), pool: RefCell::new(pool) })
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
@@ -89,13 +92,13 @@ impl Runtime for FuturesLocal {
 }
 
 impl Adapter for FuturesLocal {
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
-        let spawner = self.pool.borrow().spawner();
+    async fn native_spawn_join(&self, n: usize) -> u64 {
+        let spawner = &self.spawner;
         native_spawn_join!(n, |task| spawner.spawn_local_with_handle(task).unwrap(), |handle| handle.await)
     }
 
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
-        let spawner = self.pool.borrow().spawner();
+    async fn native_ping_pong(&self, n: usize) -> u64 {
+        let spawner = &self.spawner;
         native_ping_pong!(n, |task| spawner.spawn_local_with_handle(task).unwrap(), |handle| handle.await)
     }
 }
@@ -198,12 +201,12 @@ impl RemoteSpawn<FuturesPool> for ThreadPool {
 }
 
 impl Adapter for FuturesPool {
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_spawn_join(&self, n: usize) -> u64 {
         let pool = &self.pool;
         native_spawn_join!(n, |task| pool.spawn_with_handle(task).unwrap(), |handle| handle.await)
     }
 
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_ping_pong(&self, n: usize) -> u64 {
         let pool = &self.pool;
         native_ping_pong!(n, |task| pool.spawn_with_handle(task).unwrap(), |handle| handle.await)
     }

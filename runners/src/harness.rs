@@ -1,1 +1,407 @@
-//! tmp
+//! The measurement harness: registers every selected workload × runtime ×
+//! size cell with criterion. `cargo bench` (`benches/arena.rs`) and
+//! `arena run` both drive it, so both produce the same kind of number.
+//!
+//! Each cell is timed inside the runtime: one `block_on` per criterion sample
+//! (`iter_custom`), timing each run of the workload and leaving out runtime
+//! construction, `block_on` entry and the answer check. Every run's checksum
+//! is checked; a wrong answer panics with the cell's id rather than being
+//! timed. Each cell is also written as `arena.json` beside criterion's files.
+use std::cell::{OnceCell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+use futures::FutureExt;
+use hdrhistogram::Histogram;
+use reports::files::{FileError, write_cell};
+use reports::schema::{Cell, Lateness, Status};
+use workloads::channels::PingPong;
+use workloads::spawn::SpawnJoin;
+use workloads::{Config, Mismatch, Run, Sizes, Workload, WorkloadVisitor};
+
+use crate::{Adapter, RuntimeVisitor};
+
+/// Which of a workload's sizes to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SizeChoice {
+    /// The small sizes the tests use.
+    Test,
+    /// One size per workload, for a matrix that runs in minutes.
+    Quick,
+    /// The full sweep `cargo bench` uses.
+    Bench,
+    /// These sizes for every selected workload.
+    Fixed(Vec<usize>),
+}
+
+impl SizeChoice {
+    fn pick(&self, sizes: &Sizes) -> Vec<usize> {
+        match self {
+            SizeChoice::Test => vec![sizes.test],
+            SizeChoice::Quick => vec![sizes.quick],
+            SizeChoice::Bench => sizes.bench.to_vec(),
+            SizeChoice::Fixed(v) => v.clone(),
+        }
+    }
+}
+
+impl FromStr for SizeChoice {
+    type Err = String;
+
+    /// `test`, `quick`, `bench`, or a comma-separated list of positive sizes.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "test" => Ok(SizeChoice::Test),
+            "quick" => Ok(SizeChoice::Quick),
+            "bench" => Ok(SizeChoice::Bench),
+            _ => s
+                .split(',')
+                .map(|n| n.trim().parse::<usize>().ok().filter(|&n| n > 0))
+                .collect::<Option<Vec<_>>>()
+                .map(SizeChoice::Fixed)
+                .ok_or_else(|| format!("'{s}' is not test, quick, bench or a list of positive sizes")),
+        }
+    }
+}
+
+/// A name given on the command line that names nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// The flag or variable it came from (`--runtime`).
+    pub flag: String,
+    /// The name given.
+    pub name: String,
+    /// The names that exist.
+    pub valid: Vec<&'static str>,
+}
+
+impl fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: unknown name '{}' (valid: {})", self.flag, self.name, self.valid.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownName {}
+
+/// Which cells to run. Empty name lists mean "all".
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Runtime ids.
+    pub runtimes: Vec<String>,
+    /// Workload names (native twins included).
+    pub workloads: Vec<String>,
+    /// Sizes.
+    pub sizes: SizeChoice,
+}
+
+impl Selection {
+    /// Checks every name against the registries; `flags` names where the
+    /// runtime and workload names came from, for the error message.
+    pub fn check(&self, flags: [&str; 2]) -> Result<(), UnknownName> {
+        let runtimes: Vec<_> = runtimes().iter().map(|r| r.id).collect();
+        let workloads: Vec<_> = workloads().iter().map(|w| w.name).collect();
+        for (names, valid, flag) in [(&self.runtimes, runtimes, flags[0]), (&self.workloads, workloads, flags[1])] {
+            if let Some(name) = names.iter().find(|n| !valid.contains(&n.as_str())) {
+                return Err(UnknownName { flag: flag.to_owned(), name: name.clone(), valid });
+            }
+        }
+        Ok(())
+    }
+
+    fn wants_runtime(&self, id: &str) -> bool {
+        self.runtimes.is_empty() || self.runtimes.iter().any(|r| r == id)
+    }
+
+    fn wants_workload(&self, name: &str) -> bool {
+        self.workloads.is_empty() || self.workloads.iter().any(|w| w == name)
+    }
+
+    /// The cells this selection asks for, in the order they run.
+    pub fn cells(&self) -> Vec<(&'static str, &'static str, usize)> {
+        let mut cells = Vec::new();
+        for w in workloads().iter().filter(|w| self.wants_workload(w.name)) {
+            for r in runtimes().iter().filter(|r| self.wants_runtime(r.id)) {
+                cells.extend(self.sizes.pick(&w.sizes).into_iter().map(|s| (w.name, r.id, s)));
+            }
+        }
+        cells
+    }
+}
+
+/// A registered runtime, for listings.
+#[derive(Debug, Clone, Copy)]
+pub struct RuntimeInfo {
+    /// Id.
+    pub id: &'static str,
+    /// What it runs.
+    pub summary: &'static str,
+    /// Task cap, if any.
+    pub max_tasks: Option<u64>,
+    /// Why it cannot take spawns from outside threads, if so.
+    pub no_remote_spawn: Option<&'static str>,
+}
+
+/// Every registered runtime, in registry order.
+pub fn runtimes() -> Vec<RuntimeInfo> {
+    struct List(Vec<RuntimeInfo>);
+    impl RuntimeVisitor for List {
+        fn visit<R: Adapter>(&mut self) {
+            let (max_tasks, no_remote_spawn) = (R::LIMITS.max_tasks, R::LIMITS.no_remote_spawn);
+            self.0.push(RuntimeInfo { id: R::ID, summary: R::SUMMARY, max_tasks, no_remote_spawn });
+        }
+    }
+    let mut list = List(Vec::new());
+    crate::visit_runtimes(&mut list);
+    list.0
+}
+
+/// A registered workload or native twin, for listings.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkloadInfo {
+    /// Name.
+    pub name: &'static str,
+    /// Family name.
+    pub family: &'static str,
+    /// What size counts.
+    pub unit: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// Its sizes.
+    pub sizes: Sizes,
+    /// For a native twin, the workload it mirrors.
+    pub twin_of: Option<&'static str>,
+    /// Items of work at a size.
+    pub items: fn(usize) -> u64,
+}
+
+/// Every workload, then the native twins.
+pub fn workloads() -> Vec<WorkloadInfo> {
+    struct List(Vec<WorkloadInfo>);
+    impl List {
+        fn add<B: Body>(&mut self) {
+            let (name, family, unit, summary) = (B::NAME, B::W::FAMILY.name(), B::W::UNIT, B::W::SUMMARY);
+            let (sizes, twin_of, items) = (B::W::SIZES, B::TWIN_OF, B::W::items);
+            self.0.push(WorkloadInfo { name, family, unit, summary, sizes, twin_of, items });
+        }
+    }
+    impl WorkloadVisitor for List {
+        fn visit<W: Workload>(&mut self) {
+            self.add::<Plain<W>>();
+        }
+    }
+    let mut list = List(Vec::new());
+    workloads::visit_workloads(&mut list);
+    list.add::<Native<SpawnJoin>>();
+    list.add::<Native<PingPong>>();
+    list.0
+}
+
+/// What is benchmarked in a cell: a workload through the seam, or a native
+/// twin. Both take sizes, answers and limits from the workload `W`.
+trait Body {
+    type W: Workload;
+    const NAME: &'static str;
+    const TWIN_OF: Option<&'static str>;
+    fn run<R: Adapter>(rt: &R, size: usize) -> impl Future<Output = Run> + '_;
+}
+
+struct Plain<W>(PhantomData<W>);
+
+impl<W: Workload> Body for Plain<W> {
+    type W = W;
+    const NAME: &'static str = W::NAME;
+    const TWIN_OF: Option<&'static str> = None;
+    fn run<R: Adapter>(_: &R, size: usize) -> impl Future<Output = Run> + '_ {
+        W::run::<R>(size)
+    }
+}
+
+struct Native<W>(PhantomData<W>);
+
+impl Body for Native<SpawnJoin> {
+    type W = SpawnJoin;
+    const NAME: &'static str = "spawn_join_native";
+    const TWIN_OF: Option<&'static str> = Some(SpawnJoin::NAME);
+    fn run<R: Adapter>(rt: &R, size: usize) -> impl Future<Output = Run> + '_ {
+        rt.native_spawn_join(size).map(Run::checksum)
+    }
+}
+
+impl Body for Native<PingPong> {
+    type W = PingPong;
+    const NAME: &'static str = "ping_pong_native";
+    const TWIN_OF: Option<&'static str> = Some(PingPong::NAME);
+    fn run<R: Adapter>(rt: &R, size: usize) -> impl Future<Output = Run> + '_ {
+        rt.native_ping_pong(size).map(Run::checksum)
+    }
+}
+
+/// Runs a selection through criterion.
+#[derive(Debug, Clone)]
+pub struct Harness {
+    /// Runtime configuration for every cell.
+    pub config: Config,
+    /// criterion's output directory; cell records go beside its files.
+    pub criterion_dir: PathBuf,
+    /// What to run.
+    pub selection: Selection,
+}
+
+impl Harness {
+    /// Registers (and so runs) every selected cell on `c`, which must write
+    /// to `self.criterion_dir`. Returns the cells, measured or skipped.
+    pub fn run(&self, c: &mut Criterion) -> Result<Vec<Cell>, FileError> {
+        let mut pass = Pass { harness: self, c, cells: Vec::new(), error: None };
+        workloads::visit_workloads(&mut pass);
+        pass.group::<Native<SpawnJoin>>();
+        pass.group::<Native<PingPong>>();
+        match pass.error {
+            Some(e) => Err(e),
+            None => Ok(pass.cells),
+        }
+    }
+}
+
+impl Harness {
+    /// Measures workload `W` on runtime `R` at the selection's sizes, whether
+    /// or not `R` is registered (tests use this for deliberately broken
+    /// runtimes). Name lists in the selection are ignored.
+    pub fn run_one<R: Adapter, W: Workload>(&self, c: &mut Criterion) -> Result<Vec<Cell>, FileError> {
+        let (mut cells, mut error) = (Vec::new(), None);
+        let harness = Harness {
+            selection: Selection { runtimes: Vec::new(), workloads: Vec::new(), ..self.selection.clone() },
+            ..self.clone()
+        };
+        let group = c.benchmark_group(W::NAME);
+        let mut pass =
+            Cells::<Plain<W>> { harness: &harness, group, cells: &mut cells, error: &mut error, body: PhantomData };
+        pass.visit::<R>();
+        pass.group.finish();
+        error.map_or(Ok(cells), Err)
+    }
+}
+
+struct Pass<'a> {
+    harness: &'a Harness,
+    c: &'a mut Criterion,
+    cells: Vec<Cell>,
+    error: Option<FileError>,
+}
+
+impl WorkloadVisitor for Pass<'_> {
+    fn visit<W: Workload>(&mut self) {
+        self.group::<Plain<W>>();
+    }
+}
+
+impl Pass<'_> {
+    fn group<B: Body>(&mut self) {
+        if !self.harness.selection.wants_workload(B::NAME) {
+            return;
+        }
+        let mut group = self.c.benchmark_group(B::NAME);
+        if B::W::WAITS_ON_TIME {
+            group.sampling_mode(SamplingMode::Flat);
+        }
+        let mut cells = Cells::<B> {
+            harness: self.harness,
+            group,
+            cells: &mut self.cells,
+            error: &mut self.error,
+            body: PhantomData,
+        };
+        crate::visit_runtimes(&mut cells);
+        cells.group.finish();
+    }
+}
+
+/// The cells of one workload (one criterion group), visited per runtime.
+struct Cells<'a, 'c, B> {
+    harness: &'a Harness,
+    group: BenchmarkGroup<'c, WallTime>,
+    cells: &'a mut Vec<Cell>,
+    error: &'a mut Option<FileError>,
+    body: PhantomData<B>,
+}
+
+impl<B: Body> RuntimeVisitor for Cells<'_, '_, B> {
+    fn visit<R: Adapter>(&mut self) {
+        if !self.harness.selection.wants_runtime(R::ID) {
+            return;
+        }
+        // Built on first use, so cells criterion filters out cost nothing.
+        let rt = OnceCell::new();
+        for size in self.harness.selection.sizes.pick(&B::W::SIZES) {
+            let cell = self.cell::<R>(&rt, size);
+            if let Err(e) = write_cell(&self.harness.criterion_dir, &cell) {
+                self.error.get_or_insert(e);
+            }
+            self.cells.push(cell);
+        }
+    }
+}
+
+impl<B: Body> Cells<'_, '_, B> {
+    fn cell<R: Adapter>(&mut self, rt: &OnceCell<R>, size: usize) -> Cell {
+        let mut cell = Cell {
+            workload: B::NAME.to_owned(),
+            family: B::W::FAMILY.name().to_owned(),
+            runtime: R::ID.to_owned(),
+            size: size as u64,
+            items: B::W::items(size),
+            unit: B::W::UNIT.to_owned(),
+            status: Status::Measured,
+            estimate: None,
+            lateness: None,
+        };
+        if let Some(reason) = workloads::not_applicable::<B::W, R>(size) {
+            cell.status = Status::Skipped(reason);
+            return cell;
+        }
+        let expected = B::W::expected(size);
+        // 1 ns to 1 hour at 3 significant figures; later values are clamped to an hour.
+        let hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid histogram bounds");
+        let lateness = RefCell::new(hist);
+        let config = &self.harness.config;
+        self.group.bench_with_input(BenchmarkId::new(R::ID, size), &size, |b, &size| {
+            let rt = rt.get_or_init(|| R::new(config).unwrap_or_else(|e| panic!("{e}")));
+            b.iter_custom(|iters| {
+                rt.block_on(async {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let start = Instant::now();
+                        let run = B::run(rt, size).await;
+                        total += start.elapsed();
+                        if run.checksum != expected {
+                            let got = run.checksum;
+                            panic!("{}", Mismatch { workload: B::NAME, runtime: R::ID, size, expected, got });
+                        }
+                        let mut hist = lateness.borrow_mut();
+                        for late in run.lateness {
+                            hist.saturating_record(late.as_nanos().try_into().unwrap_or(u64::MAX));
+                        }
+                    }
+                    total
+                })
+            });
+        });
+        let hist = lateness.into_inner();
+        if !hist.is_empty() {
+            cell.lateness = Some(Lateness {
+                samples: hist.len(),
+                p50_ns: hist.value_at_quantile(0.5),
+                p90_ns: hist.value_at_quantile(0.9),
+                p99_ns: hist.value_at_quantile(0.99),
+                p999_ns: hist.value_at_quantile(0.999),
+                max_ns: hist.max(),
+            });
+        }
+        cell
+    }
+}

@@ -51,8 +51,7 @@ pub struct SmolLocal {
 impl Runtime for SmolLocal {
     const ID: &'static str = "smol-local";
     const SUMMARY: &'static str = "async_executor::LocalExecutor driven by futures_lite::future::block_on (one thread)";
-    const LIMITS: Limits =
-        Limits { max_tasks: None, no_remote_spawn: Some("async_executor::LocalExecutor is !Send") };
+    const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("async_executor::LocalExecutor is !Send") };
 
     type JoinHandle<T: Send + 'static> = Detaching<Task<T>>;
     type Remote = NoRemote;
@@ -96,12 +95,12 @@ impl Runtime for SmolLocal {
 }
 
 impl Adapter for SmolLocal {
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_spawn_join(&self, n: usize) -> u64 {
         let ex = &self.ex;
         native_spawn_join!(n, |task| ex.spawn(task), |handle| handle.await)
     }
 
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_ping_pong(&self, n: usize) -> u64 {
         let ex = &self.ex;
         native_ping_pong!(n, |task| ex.spawn(task), |handle| handle.await)
     }
@@ -198,12 +197,12 @@ impl RemoteSpawn<SmolMt> for SmolRemote {
 }
 
 impl Adapter for SmolMt {
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_spawn_join(&self, n: usize) -> u64 {
         let ex = &self.ex;
         native_spawn_join!(n, |task| ex.spawn(task), |handle| handle.await)
     }
 
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_ping_pong(&self, n: usize) -> u64 {
         let ex = &self.ex;
         native_ping_pong!(n, |task| ex.spawn(task), |handle| handle.await)
     }

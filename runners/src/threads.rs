@@ -103,19 +103,15 @@ impl Runtime for Threads {
 }
 
 impl Adapter for Threads {
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
-        native_spawn_join!(
-            n,
-            |task| std::thread::spawn(move || futures::executor::block_on(task)),
-            |handle| handle.join().unwrap()
-        )
+    async fn native_spawn_join(&self, n: usize) -> u64 {
+        native_spawn_join!(n, |task| std::thread::spawn(move || futures::executor::block_on(task)), |handle| handle
+            .join()
+            .unwrap())
     }
 
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
-        native_ping_pong!(
-            n,
-            |task| std::thread::spawn(move || futures::executor::block_on(task)),
-            |handle| handle.join().unwrap()
-        )
+    async fn native_ping_pong(&self, n: usize) -> u64 {
+        native_ping_pong!(n, |task| std::thread::spawn(move || futures::executor::block_on(task)), |handle| handle
+            .join()
+            .unwrap())
     }
 }

@@ -115,11 +115,11 @@ impl<const MT: bool> Runtime for Tokio<MT> {
 }
 
 impl<const MT: bool> Adapter for Tokio<MT> {
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_spawn_join(&self, n: usize) -> u64 {
         native_spawn_join!(n, |task| tokio::spawn(task), |handle| handle.await.unwrap())
     }
 
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_ {
+    async fn native_ping_pong(&self, n: usize) -> u64 {
         native_ping_pong!(n, |task| tokio::spawn(task), |handle| handle.await.unwrap())
     }
 }

@@ -143,11 +143,8 @@ impl Workload for Ring {
     async fn run<R: Runtime>(size: usize) -> Run {
         let hops = Self::items(size);
         let (txs, rxs): (Vec<_>, Vec<_>) = (0..size).map(|_| mpsc::channel::<u64>(1)).unzip();
-        let nodes: Vec<_> = rxs
-            .into_iter()
-            .enumerate()
-            .map(|(i, rx)| R::spawn(node(rx, txs[(i + 1) % size].clone(), hops)))
-            .collect();
+        let nodes: Vec<_> =
+            rxs.into_iter().enumerate().map(|(i, rx)| R::spawn(node(rx, txs[(i + 1) % size].clone(), hops))).collect();
         let mut first = txs[0].clone();
         drop(txs);
         first.send(0).await.expect("ring broken");

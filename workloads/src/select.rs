@@ -3,7 +3,7 @@
 //! Every loser is a `oneshot::Receiver` whose sender the workload keeps; after
 //! the race the workload asks the sender whether its receiver is gone
 //! (`Sender::is_canceled`), so a race that leaks its losers fails the checksum.
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::channel::{mpsc, oneshot};
 use futures::future::{self, Either};
@@ -23,7 +23,8 @@ pub struct SelectAll;
 impl Workload for SelectAll {
     const NAME: &'static str = "select_all";
     const FAMILY: Family = Family::Select;
-    const SUMMARY: &'static str = "size rounds: select_all over 16 oneshots, one answered by a spawned task, 15 dropped";
+    const SUMMARY: &'static str =
+        "size rounds: select_all over 16 oneshots, one answered by a spawned task, 15 dropped";
     const UNIT: &'static str = "races";
     const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[500, 50_000] };
 
@@ -132,12 +133,15 @@ impl Workload for SelectTimeout {
             .map(|i| {
                 R::spawn(async move {
                     let (tx, rx) = oneshot::channel::<()>();
+                    let start = Instant::now();
                     let timer = std::pin::pin!(R::sleep(TIMEOUT));
                     match future::select(rx, timer).await {
                         Either::Left(_) => 0,
                         Either::Right((_, rx)) => {
+                            // Counted only if the timer waited and the loser is gone.
+                            let waited = start.elapsed() >= TIMEOUT;
                             drop(rx);
-                            if tx.is_canceled() { mix(i) } else { 0 }
+                            if waited && tx.is_canceled() { mix(i) } else { 0 }
                         }
                     }
                 })

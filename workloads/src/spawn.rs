@@ -8,8 +8,8 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures::channel::{mpsc, oneshot};
 use futures::StreamExt;
+use futures::channel::{mpsc, oneshot};
 
 use crate::check::{mix, mix_sum};
 use crate::{Family, Needs, RemoteSpawn, Run, Runtime, Sizes, Workload};

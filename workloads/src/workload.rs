@@ -145,10 +145,8 @@ pub fn verify<W: Workload, R: Runtime>(size: usize, run: &Run) -> Result<(), Mis
 /// Why a runtime cannot run a workload at a size, if it cannot.
 pub fn not_applicable<W: Workload, R: Runtime>(size: usize) -> Option<String> {
     let needs = W::needs(size);
-    if needs.remote_spawn {
-        if let Some(why) = R::LIMITS.no_remote_spawn {
-            return Some(format!("n/a: no spawning from outside threads ({why})"));
-        }
+    if let (true, Some(why)) = (needs.remote_spawn, R::LIMITS.no_remote_spawn) {
+        return Some(format!("n/a: no spawning from outside threads ({why})"));
     }
     match R::LIMITS.max_tasks {
         Some(cap) if needs.tasks > cap => {

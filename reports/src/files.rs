@@ -1,0 +1,161 @@
+//! Reading and writing Arena's files: atomic JSON writes, schema-checked
+//! reads, and criterion's `estimates.json`.
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{CELL_FILE, CELL_SCHEMA, Cell, CellRecord, Estimate, RESULTS_SCHEMA, Results};
+
+/// A file could not be read or written; always names the file.
+#[derive(Debug)]
+pub struct FileError {
+    /// The file concerned.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub problem: Problem,
+}
+
+/// What went wrong with a file.
+#[derive(Debug)]
+pub enum Problem {
+    /// The file system refused.
+    Io(io::Error),
+    /// Not valid JSON, or not the expected shape.
+    Json(serde_json::Error),
+    /// Valid JSON of another schema.
+    Schema {
+        /// The schema tag expected.
+        expected: &'static str,
+        /// The tag found, if any.
+        found: Option<String>,
+    },
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        match &self.problem {
+            Problem::Io(e) => write!(f, "{path}: {e}"),
+            Problem::Json(e) => write!(f, "{path}: not valid JSON of the expected shape: {e}"),
+            Problem::Schema { expected, found: Some(found) } => {
+                write!(f, "{path}: schema is {found:?}, expected {expected:?}")
+            }
+            Problem::Schema { expected, found: None } => write!(f, "{path}: no schema tag, expected {expected:?}"),
+        }
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.problem {
+            Problem::Io(e) => Some(e),
+            Problem::Json(e) => Some(e),
+            Problem::Schema { .. } => None,
+        }
+    }
+}
+
+fn error(path: &Path, problem: Problem) -> FileError {
+    FileError { path: path.to_owned(), problem }
+}
+
+/// Writes `value` as pretty JSON to `path` atomically: into a temporary file
+/// beside it, then renamed over it, so a reader never sees half a file.
+pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<(), FileError> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| error(dir, Problem::Io(e)))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| error(dir, Problem::Io(e)))?;
+    serde_json::to_writer_pretty(&mut tmp, value).map_err(|e| error(path, Problem::Json(e)))?;
+    tmp.write_all(b"\n").and_then(|()| tmp.as_file().sync_all()).map_err(|e| error(path, Problem::Io(e)))?;
+    tmp.persist(path).map_err(|e| error(path, Problem::Io(e.error)))?;
+    Ok(())
+}
+
+fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, FileError> {
+    let text = std::fs::read(path).map_err(|e| error(path, Problem::Io(e)))?;
+    serde_json::from_slice(&text).map_err(|e| error(path, Problem::Json(e)))
+}
+
+/// Reads a JSON file whose `schema` field must be `expected` before the rest is parsed.
+fn read_tagged<T: DeserializeOwned>(path: &Path, expected: &'static str) -> Result<T, FileError> {
+    #[derive(Deserialize)]
+    struct Tag {
+        schema: Option<String>,
+    }
+    let value: serde_json::Value = read_json(path)?;
+    let tag = Tag::deserialize(&value).map_err(|e| error(path, Problem::Json(e)))?;
+    if tag.schema.as_deref() != Some(expected) {
+        return Err(error(path, Problem::Schema { expected, found: tag.schema }));
+    }
+    T::deserialize(value).map_err(|e| error(path, Problem::Json(e)))
+}
+
+/// Reads a results file, checking its schema.
+pub fn read_results(path: &Path) -> Result<Results, FileError> {
+    read_tagged(path, RESULTS_SCHEMA)
+}
+
+/// criterion's directory for one benchmark id: `<criterion>/<workload>/<runtime>/<size>`.
+pub fn bench_dir(criterion_dir: &Path, workload: &str, runtime: &str, size: u64) -> PathBuf {
+    criterion_dir.join(workload).join(runtime).join(size.to_string())
+}
+
+/// Writes `cell` as `arena.json` in its benchmark directory.
+pub fn write_cell(criterion_dir: &Path, cell: &Cell) -> Result<(), FileError> {
+    let path = bench_dir(criterion_dir, &cell.workload, &cell.runtime, cell.size).join(CELL_FILE);
+    write_json_atomic(&path, &CellRecord { schema: CELL_SCHEMA.to_owned(), cell: cell.clone() })
+}
+
+/// Reads the `arena.json` of one benchmark.
+pub fn read_cell(criterion_dir: &Path, workload: &str, runtime: &str, size: u64) -> Result<Cell, FileError> {
+    let path = bench_dir(criterion_dir, workload, runtime, size).join(CELL_FILE);
+    read_tagged::<CellRecord>(&path, CELL_SCHEMA).map(|r| r.cell)
+}
+
+/// The parts of criterion 0.8's `estimates.json` Arena uses.
+#[derive(Deserialize)]
+struct Estimates {
+    mean: Statistic,
+    median: Statistic,
+}
+
+#[derive(Deserialize)]
+struct Statistic {
+    point_estimate: f64,
+    confidence_interval: Interval,
+}
+
+#[derive(Deserialize)]
+struct Interval {
+    lower_bound: f64,
+    upper_bound: f64,
+}
+
+/// Reads criterion's latest estimate (`new/estimates.json`) for one
+/// benchmark, as time per run and per item.
+pub fn read_estimate(
+    criterion_dir: &Path,
+    workload: &str,
+    runtime: &str,
+    size: u64,
+    items: u64,
+) -> Result<Estimate, FileError> {
+    let path = bench_dir(criterion_dir, workload, runtime, size).join("new").join("estimates.json");
+    let e: Estimates = read_json(&path)?;
+    let finite =
+        [e.mean.point_estimate, e.mean.confidence_interval.lower_bound, e.mean.confidence_interval.upper_bound];
+    if finite.iter().any(|v| !v.is_finite() || *v < 0.0) {
+        let msg = serde::de::Error::custom("mean estimate is negative or not finite");
+        return Err(error(&path, Problem::Json(msg)));
+    }
+    Ok(Estimate {
+        mean_ns: e.mean.point_estimate,
+        mean_lower_ns: e.mean.confidence_interval.lower_bound,
+        mean_upper_ns: e.mean.confidence_interval.upper_bound,
+        median_ns: e.median.point_estimate,
+        per_item_ns: e.mean.point_estimate / items.max(1) as f64,
+    })
+}

@@ -1,0 +1,162 @@
+//! The results schema (`arena-results/1`): what `arena run` writes and what
+//! every later tool (the report, the CI gate) reads.
+//!
+//! A results file is one [`Results`]: the machine and build it was measured
+//! on, the run's settings, and one [`Cell`] per workload × runtime × size.
+//! The harness also writes each cell alone as `arena.json` beside criterion's
+//! files for that benchmark, so `cargo bench` output carries the same cells.
+//! All durations are nanoseconds.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Schema tag of a results file.
+pub const RESULTS_SCHEMA: &str = "arena-results/1";
+/// Schema tag of a single cell file (`arena.json`).
+pub const CELL_SCHEMA: &str = "arena-cell/1";
+/// File name of a cell record inside criterion's benchmark directory.
+pub const CELL_FILE: &str = "arena.json";
+
+/// One run of the matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// Always [`RESULTS_SCHEMA`].
+    pub schema: String,
+    /// Where and with what the numbers were measured.
+    pub environment: Environment,
+    /// How the run was configured.
+    pub settings: Settings,
+    /// Every cell, measured or not.
+    pub cells: Vec<Cell>,
+}
+
+/// The machine, toolchain and crate versions behind a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environment {
+    /// CPU model as the kernel reports it.
+    pub cpu: String,
+    /// Cores available to the process.
+    pub cores: usize,
+    /// Kernel release.
+    pub kernel: String,
+    /// `rustc -V` of the compiler that built the benchmarks.
+    pub rustc: String,
+    /// The cargo profile the benchmarks were built with.
+    pub profile: Profile,
+    /// Exact versions of the runtime and measurement crates (from Cargo.lock).
+    pub crates: BTreeMap<String, String>,
+    /// When the run started (RFC 3339, UTC).
+    pub date: String,
+    /// The command line that produced the run.
+    pub command: String,
+    /// `git describe` of the Arena checkout, when known.
+    pub git: Option<String>,
+}
+
+/// What a cargo profile did to the code that was measured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// `release`, `debug`, … (cargo's `PROFILE` for the build script).
+    pub name: String,
+    /// `opt-level`.
+    pub opt_level: String,
+    /// Whether debug assertions were on.
+    pub debug_assertions: bool,
+}
+
+/// How a run was configured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Worker threads given to multi-threaded runtimes.
+    pub workers: usize,
+    /// criterion warm-up per benchmark, milliseconds.
+    pub warm_up_ms: u64,
+    /// criterion measurement time per benchmark, milliseconds.
+    pub measurement_ms: u64,
+    /// criterion samples per benchmark.
+    pub sample_size: usize,
+}
+
+/// One workload on one runtime at one size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Workload name (a native twin ends in `_native`).
+    pub workload: String,
+    /// Workload family.
+    pub family: String,
+    /// Runtime id.
+    pub runtime: String,
+    /// The workload's size parameter.
+    pub size: u64,
+    /// Items of work at that size (cost per item = time / items).
+    pub items: u64,
+    /// What `size` counts.
+    pub unit: String,
+    /// Whether it was measured, and why not if not.
+    pub status: Status,
+    /// criterion's estimate of one run, when measured.
+    pub estimate: Option<Estimate>,
+    /// Timer lateness over every run, where the workload records it.
+    pub lateness: Option<Lateness>,
+}
+
+impl Cell {
+    /// `<workload>/<runtime>/<size>`, criterion's benchmark id.
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.workload, self.runtime, self.size)
+    }
+}
+
+/// Whether a cell was measured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "reason", rename_all = "lowercase")]
+pub enum Status {
+    /// Measured, every run's answer checked.
+    Measured,
+    /// Not run: the runtime cannot do it ("n/a: …") or caps it ("capped: …").
+    Skipped(String),
+    /// Run and failed: wrong answer, panic, hang or a runtime that would not start.
+    Failed(String),
+}
+
+/// criterion's estimate of the time one run of the workload takes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Mean time per run.
+    pub mean_ns: f64,
+    /// Lower bound of the mean's confidence interval.
+    pub mean_lower_ns: f64,
+    /// Upper bound of the mean's confidence interval.
+    pub mean_upper_ns: f64,
+    /// Median time per run.
+    pub median_ns: f64,
+    /// Mean time per item (`mean_ns / items`).
+    pub per_item_ns: f64,
+}
+
+/// Percentiles of how late timers fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lateness {
+    /// Timers observed.
+    pub samples: u64,
+    /// Median lateness.
+    pub p50_ns: u64,
+    /// 90th percentile.
+    pub p90_ns: u64,
+    /// 99th percentile.
+    pub p99_ns: u64,
+    /// 99.9th percentile.
+    pub p999_ns: u64,
+    /// Latest.
+    pub max_ns: u64,
+}
+
+/// A cell record on disk: one [`Cell`] with its schema tag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellRecord {
+    /// Always [`CELL_SCHEMA`].
+    pub schema: String,
+    /// The cell.
+    #[serde(flatten)]
+    pub cell: Cell,
+}

@@ -1,0 +1,67 @@
+//! Every workload on every runtime through criterion, ids
+//! `<workload>/<runtime>/<size>`, sizes from each workload's bench sweep.
+//!
+//! Run with: `cargo bench -p runners --bench arena` (all), or one runtime:
+//! `cargo bench -p runners --bench arena -- tokio-ct` (criterion's filter).
+//! `ARENA_RUNTIME`, `ARENA_WORKLOAD` (comma lists), `ARENA_SIZE`
+//! (`test|quick|bench|N,…`) and `ARENA_WORKERS` narrow the run before
+//! criterion sees it. Results land in `target/criterion` (criterion's HTML
+//! and estimates) with Arena's `arena.json` beside each benchmark.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::Criterion;
+use runners::harness::{Harness, Selection, SizeChoice};
+use workloads::Config;
+
+fn list(var: &str) -> Vec<String> {
+    std::env::var(var)
+        .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+fn fail(message: String) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(2)
+}
+
+/// criterion's own rule: `CARGO_TARGET_DIR`, else the target directory this
+/// bench binary was built into (`<target>/<profile>/deps/arena-…`).
+fn criterion_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        let exe = std::env::current_exe().unwrap_or_else(|e| fail(format!("cannot locate the bench binary: {e}")));
+        exe.ancestors()
+            .nth(3)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| fail(format!("{}: not under a target directory", exe.display())))
+    });
+    target.join("criterion")
+}
+
+fn main() {
+    let sizes = match std::env::var("ARENA_SIZE") {
+        Ok(s) => s.parse::<SizeChoice>().unwrap_or_else(|e| fail(format!("ARENA_SIZE: {e}"))),
+        Err(_) => SizeChoice::Bench,
+    };
+    let selection = Selection { runtimes: list("ARENA_RUNTIME"), workloads: list("ARENA_WORKLOAD"), sizes };
+    selection.check(["ARENA_RUNTIME", "ARENA_WORKLOAD"]).unwrap_or_else(|e| fail(e.to_string()));
+    let mut config = Config::default();
+    if let Ok(w) = std::env::var("ARENA_WORKERS") {
+        config.workers = w
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| fail(format!("ARENA_WORKERS: '{w}' is not a positive number")));
+    }
+    let harness = Harness { config, criterion_dir: criterion_dir(), selection };
+    let mut c = Criterion::default()
+        .output_directory(&harness.criterion_dir)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30)
+        .configure_from_args();
+    if let Err(e) = harness.run(&mut c) {
+        fail(e.to_string());
+    }
+    c.final_summary();
+}

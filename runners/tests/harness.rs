@@ -1,0 +1,65 @@
+//! The harness end to end on a real runtime: criterion's estimate and
+//! Arena's cell record land where `arena run` and the reports read them, with
+//! the numbers they should have.
+use std::time::Duration;
+
+use criterion::Criterion;
+use reports::files::{read_cell, read_estimate};
+use reports::schema::Status;
+use runners::harness::{Harness, Selection, SizeChoice};
+use runners::{Threads, TokioCt};
+use workloads::Config;
+use workloads::spawn::SpawnJoin;
+use workloads::timers::TimerWheel;
+
+fn quick_criterion(dir: &std::path::Path) -> Criterion {
+    Criterion::default()
+        .output_directory(dir)
+        .warm_up_time(Duration::from_millis(10))
+        .measurement_time(Duration::from_millis(50))
+        .sample_size(10)
+        .nresamples(1_000)
+        .without_plots()
+}
+
+fn harness(dir: &std::path::Path, sizes: SizeChoice) -> Harness {
+    let selection = Selection { runtimes: vec![], workloads: vec![], sizes };
+    Harness { config: Config { workers: 2 }, criterion_dir: dir.to_owned(), selection }
+}
+
+#[test]
+fn a_timer_cell_records_its_estimate_and_lateness() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness(dir.path(), SizeChoice::Test);
+    let cells = h.run_one::<TokioCt, TimerWheel>(&mut quick_criterion(dir.path())).unwrap();
+    assert_eq!(cells.len(), 1);
+    let cell = &cells[0];
+    assert_eq!((cell.workload.as_str(), cell.runtime.as_str(), cell.size), ("timer_wheel", "tokio-ct", 100));
+    assert_eq!(cell.status, Status::Measured);
+    let late = cell.lateness.expect("timer_wheel records lateness");
+    // Every run of 100 timers is recorded; at least 10 runs were measured.
+    assert!(late.samples >= 1_000 && late.samples.is_multiple_of(100), "{late:?}");
+    assert!(late.p50_ns <= late.p99_ns && late.p99_ns <= late.max_ns, "{late:?}");
+    // tokio's timer has millisecond resolution: a median below a microsecond
+    // would mean the histogram clamped its values.
+    assert!(late.p50_ns > 1_000, "{late:?}");
+
+    // The record on disk is the cell returned.
+    assert_eq!(&read_cell(dir.path(), "timer_wheel", "tokio-ct", 100).unwrap(), cell);
+    // criterion's estimate: a run waits out the 20 ms window.
+    let e = read_estimate(dir.path(), "timer_wheel", "tokio-ct", 100, 100).unwrap();
+    assert!(e.mean_ns >= 20e6, "{e:?}");
+    assert!(e.mean_lower_ns <= e.mean_ns && e.mean_ns <= e.mean_upper_ns, "{e:?}");
+    assert!((e.per_item_ns - e.mean_ns / 100.0).abs() < 1e-6, "{e:?}");
+}
+
+#[test]
+fn a_capped_cell_says_so_and_is_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness(dir.path(), SizeChoice::Fixed(vec![1_000_000]));
+    let cells = h.run_one::<Threads, SpawnJoin>(&mut quick_criterion(dir.path())).unwrap();
+    let Status::Skipped(reason) = &cells[0].status else { panic!("{:?}", cells[0].status) };
+    assert_eq!(reason, "capped: needs 1000000 live tasks, threads allows 10000");
+    assert!(read_estimate(dir.path(), "spawn_join", "threads", 1_000_000, 1).is_err());
+    assert_eq!(read_cell(dir.path(), "spawn_join", "threads", 1_000_000).unwrap().status, cells[0].status);
+}

@@ -1,0 +1,194 @@
+//! `arena run`: the quick matrix. One child process per runtime × workload
+//! pair (`arena cell`), one at a time so cells do not compete for cores,
+//! each under a watchdog; then the cells are collected with criterion's
+//! estimates into `results.json` and a table.
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use reports::files::{read_cell, read_estimate, write_json_atomic};
+use reports::schema::{Cell, RESULTS_SCHEMA, Results, Settings, Status};
+use runners::harness::{Selection, SizeChoice, WorkloadInfo};
+
+use crate::Usage;
+use crate::cli::RunArgs;
+
+/// How a child process ended.
+enum Ended {
+    Ok,
+    /// Failed, with the reason to put in its cells.
+    Failed(String),
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let sizes: SizeChoice = args.size.parse().map_err(|e| Usage(format!("--size: {e}")))?;
+    if args.measure.samples < 10 {
+        return Err(Usage(format!("--samples: criterion needs at least 10, got {}", args.measure.samples)).into());
+    }
+    if args.measure.workers == Some(0) {
+        return Err(Usage("--workers: must be at least 1".into()).into());
+    }
+    let selection = Selection { runtimes: args.runtimes.clone(), workloads: args.workloads.clone(), sizes };
+    selection.check(["--runtime", "--workload"])?;
+    let pairs = pairs(&selection);
+    let criterion_dir = args.out.join("criterion");
+    // criterion's files under out/criterion are this run's scratch space.
+    if criterion_dir.exists() {
+        std::fs::remove_dir_all(&criterion_dir)
+            .with_context(|| format!("{}: cannot clear", criterion_dir.display()))?;
+    }
+    std::fs::create_dir_all(&criterion_dir).with_context(|| format!("{}: cannot create", criterion_dir.display()))?;
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let environment = runners::info::environment(&command);
+    let exe = std::env::current_exe().context("cannot find the arena executable")?;
+
+    let bar = ProgressBar::new(pairs.len() as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
+    let workload_infos = runners::harness::workloads();
+    let mut cells = Vec::new();
+    for (workload, runtime, sizes) in &pairs {
+        bar.set_message(format!("{workload} on {runtime}"));
+        let timeout = Duration::from_secs(args.timeout_s.max(1) * sizes.len() as u64);
+        let ended = run_child(&exe, &args, &criterion_dir, workload, runtime, sizes, timeout)?;
+        let info = workload_infos.iter().find(|w| w.name == *workload).expect("selection names are checked");
+        for &size in sizes {
+            let cell = collect(&criterion_dir, info, runtime, size, &ended);
+            if let Status::Failed(why) = &cell.status {
+                bar.println(format!("FAILED {}: {why}", cell.id()));
+            }
+            cells.push(cell);
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let settings = Settings {
+        workers: args.measure.workers.unwrap_or(runners::Config::default().workers),
+        warm_up_ms: args.measure.warm_up_ms,
+        measurement_ms: args.measure.measure_ms,
+        sample_size: args.measure.samples,
+    };
+    let results = Results { schema: RESULTS_SCHEMA.to_owned(), environment, settings, cells };
+    let path = args.out.join("results.json");
+    write_json_atomic(&path, &results)?;
+    crate::table::print_results(&results);
+    println!("results: {}", path.display());
+    let failed = results.cells.iter().any(|c| matches!(c.status, Status::Failed(_)));
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The selection's cells grouped into runtime × workload pairs, each with its sizes.
+fn pairs(selection: &Selection) -> Vec<(&'static str, &'static str, Vec<usize>)> {
+    let mut pairs: Vec<(&str, &str, Vec<usize>)> = Vec::new();
+    for (w, r, size) in selection.cells() {
+        match pairs.last_mut() {
+            Some((pw, pr, sizes)) if *pw == w && *pr == r => sizes.push(size),
+            _ => pairs.push((w, r, vec![size])),
+        }
+    }
+    pairs
+}
+
+fn run_child(
+    exe: &Path,
+    args: &RunArgs,
+    criterion_dir: &Path,
+    workload: &str,
+    runtime: &str,
+    sizes: &[usize],
+    timeout: Duration,
+) -> anyhow::Result<Ended> {
+    let sizes = sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
+    let m = &args.measure;
+    let mut cmd = Command::new(exe);
+    cmd.args(["cell", "--runtime", runtime, "--workload", workload, "--size", &sizes]);
+    cmd.arg("--criterion-dir").arg(criterion_dir);
+    cmd.args(["--warm-up-ms", &m.warm_up_ms.to_string(), "--measure-ms", &m.measure_ms.to_string()]);
+    cmd.args(["--samples", &m.samples.to_string()]);
+    if let Some(w) = m.workers {
+        cmd.args(["--workers", &w.to_string()]);
+    }
+    // criterion works out a default output directory at start-up, through
+    // `cargo metadata` unless this is set; it is overridden anyway.
+    cmd.env("CARGO_TARGET_DIR", &args.out);
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().with_context(|| format!("cannot start {}", exe.display()))?;
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::BufReader::new(stderr).read_to_string(&mut text);
+        text
+    });
+    let status = wait_with_watchdog(&mut child, timeout)?;
+    let stderr = reader.join().unwrap_or_default();
+    Ok(match status {
+        None => Ended::Failed(format!("hang: still running after {} s, stopped", timeout.as_secs())),
+        Some(s) if s.success() => Ended::Ok,
+        Some(s) => Ended::Failed(panic_message(&stderr).unwrap_or_else(|| format!("child process {s}"))),
+    })
+}
+
+/// Waits for `child`, killing it after `timeout`; `None` if it had to be killed.
+fn wait_with_watchdog(child: &mut Child, timeout: Duration) -> anyhow::Result<Option<std::process::ExitStatus>> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().context("waiting for a cell process")? {
+            return Ok(Some(status));
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The message of the first panic in a child's stderr, or its last error line.
+fn panic_message(stderr: &str) -> Option<String> {
+    let mut lines = stderr.lines();
+    while let Some(line) = lines.next() {
+        if line.contains("panicked at") {
+            let message = lines.next().unwrap_or("").trim();
+            return Some(format!("panic: {message}"));
+        }
+    }
+    stderr.lines().rev().find(|l| l.starts_with("error")).map(str::to_owned)
+}
+
+/// The cell as the child left it, with criterion's estimate; a cell the
+/// child never finished is failed with the child's reason.
+fn collect(criterion_dir: &Path, info: &WorkloadInfo, runtime: &str, size: usize, ended: &Ended) -> Cell {
+    let size = size as u64;
+    let items = (info.items)(size as usize);
+    let mut cell = match read_cell(criterion_dir, info.name, runtime, size) {
+        Ok(cell) => cell,
+        Err(e) => {
+            let why = match ended {
+                Ended::Failed(why) => why.clone(),
+                Ended::Ok => format!("no cell record: {e}"),
+            };
+            return Cell {
+                workload: info.name.to_owned(),
+                family: info.family.to_owned(),
+                runtime: runtime.to_owned(),
+                size,
+                items,
+                unit: info.unit.to_owned(),
+                status: Status::Failed(why),
+                estimate: None,
+                lateness: None,
+            };
+        }
+    };
+    if cell.status == Status::Measured {
+        match read_estimate(criterion_dir, info.name, runtime, size, items) {
+            Ok(estimate) => cell.estimate = Some(estimate),
+            Err(e) => cell.status = Status::Failed(format!("no criterion estimate: {e}")),
+        }
+    }
+    cell
+}

@@ -1,0 +1,106 @@
+//! `arena` as a user runs it: bad input gets a one-line error naming the
+//! flag, exit 2 and no files; a run writes results.json with the cells it
+//! measured, skipped or lost.
+use std::path::Path;
+use std::process::{Command, Output};
+
+use reports::files::read_results;
+use reports::schema::{RESULTS_SCHEMA, Status};
+
+fn arena(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_arena")).args(args).output().expect("arena runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Fast measurement settings for tests (the numbers are not the point).
+const FAST: [&str; 6] = ["--warm-up-ms", "10", "--measure-ms", "50", "--size", "test"];
+
+fn run(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run", "--out", out.to_str().unwrap()];
+    args.extend(FAST);
+    args.extend(extra);
+    arena(&args)
+}
+
+#[test]
+fn unknown_names_and_bad_sizes_are_one_line_errors_with_exit_2_and_no_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (args, flag) in [
+        (vec!["--runtime", "tokio"], "--runtime: unknown name 'tokio' (valid: tokio-ct, tokio-mt,"),
+        (vec!["--workload", "pingpong"], "--workload: unknown name 'pingpong' (valid: ping_pong,"),
+        (vec!["--size", "lots"], "--size: 'lots' is not test, quick, bench"),
+        (vec!["--samples", "3"], "--samples: criterion needs at least 10"),
+        (vec!["--workers", "0"], "--workers: must be at least 1"),
+    ] {
+        let result = run(&out, &args);
+        assert_eq!(result.status.code(), Some(2), "{args:?}");
+        let err = stderr(&result);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("error: {flag}")), "{err}");
+        assert!(!out.exists(), "{args:?} wrote files");
+    }
+}
+
+#[test]
+fn a_run_writes_measured_and_skipped_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtimes = "--runtime=tokio-ct,smol-local";
+    let result = run(dir.path(), &[runtimes, "--workload", "spawn_join,spawn_remote,spawn_join_native"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(stdout.contains("spawn_join") && stdout.contains("adapter overhead"), "{stdout}");
+
+    let results = read_results(&dir.path().join("results.json")).unwrap();
+    assert_eq!(results.schema, RESULTS_SCHEMA);
+    assert!(results.environment.crates.contains_key("tokio"), "{:?}", results.environment.crates);
+    assert_eq!(results.cells.len(), 6);
+    for c in &results.cells {
+        if (c.workload.as_str(), c.runtime.as_str()) == ("spawn_remote", "smol-local") {
+            let Status::Skipped(why) = &c.status else { panic!("{c:?}") };
+            assert!(why.starts_with("n/a: no spawning from outside threads"), "{why}");
+            assert!(c.estimate.is_none());
+        } else {
+            assert_eq!(c.status, Status::Measured, "{c:?}");
+            let e = c.estimate.expect("measured cells carry an estimate");
+            assert!(e.mean_ns > 0.0 && (e.per_item_ns * c.items as f64 - e.mean_ns).abs() < 1e-3 * e.mean_ns);
+        }
+    }
+}
+
+#[test]
+fn a_cell_that_hangs_becomes_a_failed_cell_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    // criterion measures for at least 5 s; the watchdog stops the cell after 1 s.
+    let result = run(
+        dir.path(),
+        &["--runtime", "tokio-ct", "--workload", "ping_pong", "--measure-ms", "5000", "--timeout-s", "1"],
+    );
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    let results = read_results(&dir.path().join("results.json")).unwrap();
+    assert_eq!(results.cells.len(), 1);
+    assert_eq!(results.cells[0].status, Status::Failed("hang: still running after 1 s, stopped".into()));
+}
+
+#[test]
+fn list_names_every_runtime() {
+    let out = arena(&["list"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in ["tokio-ct", "tokio-mt", "async-std", "smol-local", "smol-mt", "futures-local", "futures-pool", "threads"]
+    {
+        assert!(text.contains(id), "{id} missing from arena list");
+    }
+}
+
+#[test]
+fn an_unknown_flag_is_a_one_line_error() {
+    let out = arena(&["run", "--runtimes", "tokio-ct"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--runtimes"), "{err}");
+}
