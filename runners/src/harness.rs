@@ -204,14 +204,15 @@ pub fn workloads() -> Vec<WorkloadInfo> {
 
 /// What is benchmarked in a cell: a workload through the seam, or a native
 /// twin. Both take sizes, answers and limits from the workload `W`.
-trait Body {
+pub(crate) trait Body {
     type W: Workload;
     const NAME: &'static str;
     const TWIN_OF: Option<&'static str>;
     fn run<R: Adapter>(rt: &R, size: usize) -> impl Future<Output = Run> + '_;
 }
 
-struct Plain<W>(PhantomData<W>);
+/// A workload through the seam.
+pub(crate) struct Plain<W>(PhantomData<W>);
 
 impl<W: Workload> Body for Plain<W> {
     type W = W;
@@ -222,7 +223,8 @@ impl<W: Workload> Body for Plain<W> {
     }
 }
 
-struct Native<W>(PhantomData<W>);
+/// The native twin of a workload.
+pub(crate) struct Native<W>(PhantomData<W>);
 
 impl Body for Native<SpawnJoin> {
     type W = SpawnJoin;

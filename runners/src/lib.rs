@@ -26,6 +26,7 @@ mod futures_rt;
 pub mod harness;
 pub mod info;
 mod native;
+pub mod overhead;
 mod smol_rt;
 mod support;
 mod threads;

@@ -17,6 +17,9 @@ pub enum Command {
     List,
     /// Run a matrix of runtimes × workloads, print a table, write JSON results.
     Run(RunArgs),
+    /// Measure what Arena's adapter costs: each runtime's native twins against
+    /// the same workloads through the seam, in paired, interleaved rounds.
+    Overhead(OverheadArgs),
     /// Run one runtime × workload pair in this process (used by `run`).
     #[command(hide = true)]
     Cell(CellArgs),
@@ -72,4 +75,20 @@ pub struct CellArgs {
     pub criterion_dir: PathBuf,
     #[command(flatten)]
     pub measure: Measure,
+}
+
+#[derive(Debug, Args)]
+pub struct OverheadArgs {
+    /// Runtimes to measure (comma list or repeated) [default: all].
+    #[arg(long = "runtime", value_delimiter = ',')]
+    pub runtimes: Vec<String>,
+    /// Seconds to spend on each runtime × twin pair (at least 11 rounds are run).
+    #[arg(long, default_value_t = 3.0)]
+    pub budget_s: f64,
+    /// The claim checked: the adapter costs less than this many percent.
+    #[arg(long, default_value_t = 1.0)]
+    pub tolerance_pct: f64,
+    /// Worker threads for multi-threaded runtimes [default: available cores].
+    #[arg(long)]
+    pub workers: Option<usize>,
 }

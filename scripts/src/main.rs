@@ -6,9 +6,11 @@
 //! a wrong answer or hangs becomes a failed cell, not a failed run.
 //!
 //! Exit codes: 0 every selected cell measured or skipped for a declared
-//! reason; 1 some cell failed; 2 bad usage or input.
+//! reason; 1 some cell failed (for `overhead`: some adapter costs more than
+//! the tolerance); 2 bad usage or input; 3 (`overhead`) too noisy to tell.
 mod cell;
 mod cli;
+mod overhead;
 mod run;
 mod table;
 
@@ -58,6 +60,7 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         cli::Command::Run(run) => run::run(run),
+        cli::Command::Overhead(args) => overhead::overhead(args),
         cli::Command::Cell(cell) => cell::cell(cell).map(|()| ExitCode::SUCCESS),
     }
 }

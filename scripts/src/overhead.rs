@@ -1,0 +1,77 @@
+//! `arena overhead`: the adapter-cost check (see `runners::overhead`).
+use std::process::ExitCode;
+use std::time::Duration;
+
+use runners::harness::{Selection, SizeChoice};
+use runners::overhead::{Verdict, measure_all};
+
+use crate::Usage;
+use crate::cli::OverheadArgs;
+
+pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
+    let selection = Selection { runtimes: args.runtimes.clone(), workloads: Vec::new(), sizes: SizeChoice::Quick };
+    selection.check(["--runtime", "--workload"])?;
+    if !(args.budget_s.is_finite() && args.budget_s >= 0.0) {
+        return Err(Usage(format!("--budget-s: '{}' is not a number of seconds", args.budget_s)).into());
+    }
+    if !(args.tolerance_pct > 0.0 && args.tolerance_pct < 100.0) {
+        return Err(Usage(format!("--tolerance-pct: '{}' is not between 0 and 100", args.tolerance_pct)).into());
+    }
+    let mut config = runners::Config::default();
+    if let Some(w) = args.workers.filter(|&w| w > 0) {
+        config.workers = w;
+    }
+    let tolerance = args.tolerance_pct / 100.0;
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header(vec![
+        "runtime",
+        "workload",
+        "size",
+        "rounds",
+        "native/adapter (median)",
+        "95 % interval",
+        "verdict",
+    ]);
+    let (mut over, mut unsure, mut failed) = (false, false, Vec::new());
+    for result in measure_all(&config, Duration::from_secs_f64(args.budget_s), &args.runtimes) {
+        let pairs = match result {
+            Ok(pairs) => pairs,
+            Err(e) => {
+                failed.push(e);
+                continue;
+            }
+        };
+        for o in pairs {
+            let verdict = match o.verdict(tolerance) {
+                Verdict::Within => format!("within {}%", args.tolerance_pct),
+                Verdict::Faster => "adapter faster".to_owned(),
+                Verdict::Over => {
+                    over = true;
+                    format!("adapter costs > {}%", args.tolerance_pct)
+                }
+                Verdict::Inconclusive => {
+                    unsure = true;
+                    "inconclusive (noise)".to_owned()
+                }
+            };
+            table.add_row(vec![
+                o.runtime.to_owned(),
+                o.workload.to_owned(),
+                o.size.to_string(),
+                o.rounds.to_string(),
+                format!("{:.4}", o.median),
+                format!("{:.4} .. {:.4}", o.lower, o.upper),
+                verdict,
+            ]);
+        }
+    }
+    println!("{table}");
+    for e in &failed {
+        println!("FAILED {e}");
+    }
+    Ok(match (over || !failed.is_empty(), unsure) {
+        (true, _) => ExitCode::FAILURE,
+        (false, true) => ExitCode::from(3),
+        (false, false) => ExitCode::SUCCESS,
+    })
+}
