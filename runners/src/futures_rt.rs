@@ -14,7 +14,6 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::sync::{Arc, Barrier};
-use std::time::Duration;
 
 use futures::executor::{LocalPool, LocalSpawner, ThreadPool};
 use futures::future::RemoteHandle;
@@ -23,11 +22,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::support::{ContextGuard, Detaching, YieldNow, on_new_thread, with_context};
-
-fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-    futures_timer::Delay::new(duration)
-}
+use crate::support::{ContextGuard, Detaching, YieldNow, delegate_helpers, on_new_thread, with_context};
 
 thread_local! {
     static LOCAL: RefCell<Option<LocalSpawner>> = const { RefCell::new(None) };
@@ -70,21 +65,7 @@ impl Runtime for FuturesLocal {
         Detaching::new(handle.expect("LocalPool is gone"))
     }
 
-    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        on_new_thread(work)
-    }
-
-    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-        sleep(duration)
-    }
-
-    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
-        YieldNow::default()
-    }
+    delegate_helpers! { spawn_blocking: on_new_thread, sleep: futures_timer::Delay::new, yield_now: YieldNow::default }
 
     fn remote() -> Option<NoRemote> {
         None
@@ -163,21 +144,7 @@ impl Runtime for FuturesPool {
         Detaching::new(handle.expect("ThreadPool is shut down"))
     }
 
-    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        on_new_thread(work)
-    }
-
-    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-        sleep(duration)
-    }
-
-    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
-        YieldNow::default()
-    }
+    delegate_helpers! { spawn_blocking: on_new_thread, sleep: futures_timer::Delay::new, yield_now: YieldNow::default }
 
     fn remote() -> Option<ThreadPool> {
         POOL.with(|slot| slot.borrow().clone())

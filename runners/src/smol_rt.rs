@@ -28,7 +28,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::support::{ContextGuard, Detaching, with_context};
+use crate::support::{ContextGuard, Detaching, delegate_helpers, with_context};
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     let timer = async_io::Timer::after(duration);
@@ -73,21 +73,7 @@ impl Runtime for SmolLocal {
         Detaching::new(with_context(&LOCAL, Self::ID, |ex| ex.spawn(future)))
     }
 
-    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        blocking::unblock(work)
-    }
-
-    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-        sleep(duration)
-    }
-
-    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
-        futures_lite::future::yield_now()
-    }
+    delegate_helpers! { spawn_blocking: blocking::unblock, sleep: sleep, yield_now: futures_lite::future::yield_now }
 
     fn remote() -> Option<NoRemote> {
         None
@@ -152,21 +138,7 @@ impl Runtime for SmolMt {
         Detaching::new(with_context(&SHARED, Self::ID, |ex| ex.spawn(future)))
     }
 
-    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        blocking::unblock(work)
-    }
-
-    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-        sleep(duration)
-    }
-
-    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
-        futures_lite::future::yield_now()
-    }
+    delegate_helpers! { spawn_blocking: blocking::unblock, sleep: sleep, yield_now: futures_lite::future::yield_now }
 
     fn remote() -> Option<SmolRemote> {
         SHARED.with(|slot| slot.borrow().clone()).map(SmolRemote)

@@ -159,3 +159,28 @@ pub fn with_context<T, R>(
         None => panic!("{runtime}: spawn called outside the runtime (not inside block_on or a task)"),
     })
 }
+
+/// Writes the `spawn_blocking`, `sleep` and `yield_now` items of a `Runtime`
+/// impl from three functions with those signatures, for the adapters that
+/// share them (both smol executors; the futures executors and `threads`).
+macro_rules! delegate_helpers {
+    (spawn_blocking: $blocking:path, sleep: $sleep:path, yield_now: $yield_now:path $(,)?) => {
+        fn spawn_blocking<F, T>(work: F) -> impl std::future::Future<Output = T> + Send + 'static
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            $blocking(work)
+        }
+
+        fn sleep(duration: std::time::Duration) -> impl std::future::Future<Output = ()> + Send + 'static {
+            $sleep(duration)
+        }
+
+        fn yield_now() -> impl std::future::Future<Output = ()> + Send + 'static {
+            $yield_now()
+        }
+    };
+}
+
+pub(crate) use delegate_helpers;

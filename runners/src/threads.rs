@@ -12,14 +12,13 @@ use std::panic::resume_unwind;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::thread::JoinHandle as Thread;
-use std::time::Duration;
 
 use futures::channel::oneshot;
 use workloads::{Config, Limits, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::support::{AnyThread, YieldNow, on_new_thread};
+use crate::support::{AnyThread, YieldNow, delegate_helpers, on_new_thread};
 
 /// Most OS threads a cell may need before it is reported as capped.
 pub const MAX_THREADS: u64 = 10_000;
@@ -81,21 +80,7 @@ impl Runtime for Threads {
         ThreadTask { result, thread: Some(thread) }
     }
 
-    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        on_new_thread(work)
-    }
-
-    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-        futures_timer::Delay::new(duration)
-    }
-
-    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
-        YieldNow::default()
-    }
+    delegate_helpers! { spawn_blocking: on_new_thread, sleep: futures_timer::Delay::new, yield_now: YieldNow::default }
 
     fn remote() -> Option<Self::Remote> {
         Some(AnyThread::new())

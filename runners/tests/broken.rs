@@ -2,15 +2,17 @@
 //! one fault switched on: timers that fire at once, or every third spawned
 //! task silently dropped. The workloads' checksums and the harness must
 //! both catch it.
+mod common;
+
 use std::cell::Cell as StdCell;
 use std::future::{Future, pending};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use criterion::Criterion;
+use common::{harness, quick_criterion};
 use futures::future::{Either, ready};
-use runners::harness::{Harness, Selection, SizeChoice};
+use runners::harness::SizeChoice;
 use runners::{Adapter, TokioCt};
 use workloads::channels::FanIn;
 use workloads::select::SelectTimeout;
@@ -114,25 +116,10 @@ fn a_lost_producer_fails_fan_in() {
     answer_is_wrong::<Broken<LOSES_TASKS>, FanIn<16>>();
 }
 
-fn quick_criterion(dir: &std::path::Path) -> Criterion {
-    Criterion::default()
-        .output_directory(dir)
-        .warm_up_time(Duration::from_millis(10))
-        .measurement_time(Duration::from_millis(50))
-        .sample_size(10)
-        .nresamples(1_000)
-        .without_plots()
-}
-
-fn harness(dir: &std::path::Path) -> Harness {
-    let selection = Selection { runtimes: vec![], workloads: vec![], sizes: SizeChoice::Test };
-    Harness { config: Config { workers: 2 }, criterion_dir: dir.to_owned(), selection }
-}
-
 #[test]
 fn the_harness_refuses_to_time_a_wrong_answer() {
     let dir = tempfile::tempdir().unwrap();
-    let h = harness(dir.path());
+    let h = harness(dir.path(), SizeChoice::Test);
     let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = h.run_one::<Broken<LOSES_TASKS>, FanIn<16>>(&mut quick_criterion(dir.path()));
     }))

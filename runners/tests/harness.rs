@@ -1,31 +1,15 @@
 //! The harness end to end on a real runtime: criterion's estimate and
 //! Arena's cell record land where `arena run` and the reports read them, with
 //! the numbers they should have.
-use std::time::Duration;
+mod common;
 
-use criterion::Criterion;
+use common::{harness, quick_criterion};
 use reports::files::{read_cell, read_estimate};
 use reports::schema::Status;
-use runners::harness::{Harness, Selection, SizeChoice};
+use runners::harness::SizeChoice;
 use runners::{Threads, TokioCt};
-use workloads::Config;
 use workloads::spawn::SpawnJoin;
 use workloads::timers::TimerWheel;
-
-fn quick_criterion(dir: &std::path::Path) -> Criterion {
-    Criterion::default()
-        .output_directory(dir)
-        .warm_up_time(Duration::from_millis(10))
-        .measurement_time(Duration::from_millis(50))
-        .sample_size(10)
-        .nresamples(1_000)
-        .without_plots()
-}
-
-fn harness(dir: &std::path::Path, sizes: SizeChoice) -> Harness {
-    let selection = Selection { runtimes: vec![], workloads: vec![], sizes };
-    Harness { config: Config { workers: 2 }, criterion_dir: dir.to_owned(), selection }
-}
 
 #[test]
 fn a_timer_cell_records_its_estimate_and_lateness() {

@@ -104,3 +104,20 @@ fn an_unknown_flag_is_a_one_line_error() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("--runtimes"), "{err}");
 }
+
+#[test]
+fn overhead_measures_both_twins_and_rejects_unknown_runtimes() {
+    let bad = arena(&["overhead", "--runtime", "tokyo"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).starts_with("error: --runtime: unknown name 'tokyo'"), "{}", stderr(&bad));
+
+    let out = arena(&["overhead", "--runtime", "smol-local", "--budget-s", "0"]);
+    // 0: within the tolerance, 1: adapter over it, 3: too noisy to tell.
+    assert!(matches!(out.status.code(), Some(0 | 1 | 3)), "{out:?}");
+    let table = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<_> = table.lines().filter(|l| l.contains("smol-local")).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    assert!(rows[0].contains("spawn_join") && rows[1].contains("ping_pong"), "{table}");
+    // At least the minimum of 11 counted rounds.
+    assert!(rows.iter().all(|r| r.split('┆').nth(3).and_then(|c| c.trim().parse::<u32>().ok()) >= Some(11)), "{table}");
+}

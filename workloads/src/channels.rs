@@ -7,7 +7,7 @@
 use futures::channel::{mpsc, oneshot};
 use futures::{SinkExt, StreamExt};
 
-use crate::check::{mix, mix_sum};
+use crate::check::{join_sum, mix, mix_sum};
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// Two tasks bounce a counter back and forth `size` times over two bounded channels.
@@ -149,11 +149,7 @@ impl Workload for Ring {
         drop(txs);
         first.send(0).await.expect("ring broken");
         drop(first);
-        let mut sum = 0u64;
-        for n in nodes {
-            sum = sum.wrapping_add(n.await);
-        }
-        Run::checksum(sum)
+        Run::checksum(join_sum(nodes).await)
     }
 }
 
@@ -222,10 +218,7 @@ impl Workload for Oneshot {
             })
             .collect();
         drop(tx);
-        let mut sum = 0u64;
-        for c in clients {
-            sum = sum.wrapping_add(c.await);
-        }
+        let sum = join_sum(clients).await;
         server.await;
         Run::checksum(sum)
     }

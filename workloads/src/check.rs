@@ -3,6 +3,7 @@
 //! Every message or task result is passed through [`mix`] before it is
 //! summed, so a lost or duplicated item changes the checksum (a plain sum of
 //! `0..n` would not notice one item lost and another duplicated).
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -17,6 +18,15 @@ pub const fn mix(x: u64) -> u64 {
 /// `mix(0) + mix(1) + … + mix(n - 1)`, wrapping.
 pub fn mix_sum(n: u64) -> u64 {
     (0..n).fold(0u64, |acc, i| acc.wrapping_add(mix(i)))
+}
+
+/// Awaits every handle in order and sums their outputs, wrapping.
+pub async fn join_sum<H: Future<Output = u64>>(handles: Vec<H>) -> u64 {
+    let mut sum = 0u64;
+    for h in handles {
+        sum = sum.wrapping_add(h.await);
+    }
+    sum
 }
 
 /// Counts destructor runs: each [`DropGuard`] made from it adds one when dropped.

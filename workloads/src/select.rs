@@ -9,7 +9,7 @@ use futures::channel::{mpsc, oneshot};
 use futures::future::{self, Either};
 use futures::{FutureExt, SinkExt, StreamExt};
 
-use crate::check::{mix, mix_sum};
+use crate::check::{join_sum, mix, mix_sum};
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// Futures racing in each `select_all` round.
@@ -147,11 +147,7 @@ impl Workload for SelectTimeout {
                 })
             })
             .collect();
-        let mut sum = 0u64;
-        for t in tasks {
-            sum = sum.wrapping_add(t.await);
-        }
-        Run::checksum(sum)
+        Run::checksum(join_sum(tasks).await)
     }
 }
 

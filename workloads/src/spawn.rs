@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
 
-use crate::check::{mix, mix_sum};
+use crate::check::{join_sum, mix, mix_sum};
 use crate::{Family, Needs, RemoteSpawn, Run, Runtime, Sizes, Workload};
 
 /// Spawn `size` tasks at once, then join them all.
@@ -35,11 +35,7 @@ impl Workload for SpawnJoin {
 
     async fn run<R: Runtime>(size: usize) -> Run {
         let handles: Vec<_> = (0..size as u64).map(|i| R::spawn(async move { mix(i) })).collect();
-        let mut sum = 0u64;
-        for h in handles {
-            sum = sum.wrapping_add(h.await);
-        }
-        Run::checksum(sum)
+        Run::checksum(join_sum(handles).await)
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::{self, Either};
 
-use crate::check::{mix, mix_sum};
+use crate::check::{join_sum, mix, mix_sum};
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// The window over which `timer_wheel` deadlines are spread.
@@ -96,11 +96,7 @@ impl Workload for TimeoutOk {
                 })
             })
             .collect();
-        let mut sum = 0u64;
-        for t in tasks {
-            sum = sum.wrapping_add(t.await);
-        }
-        Run::checksum(sum)
+        Run::checksum(join_sum(tasks).await)
     }
 }
 
@@ -148,10 +144,6 @@ impl Workload for TimerCancel {
                 })
             })
             .collect();
-        let mut sum = 0u64;
-        for t in tasks {
-            sum = sum.wrapping_add(t.await);
-        }
-        Run::checksum(sum)
+        Run::checksum(join_sum(tasks).await)
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::check::mix_sum;
+use crate::check::{join_sum, mix_sum};
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// Yields each task makes.
@@ -49,10 +49,7 @@ impl Workload for YieldStorm {
                 })
             })
             .collect();
-        let mut sum = 0u64;
-        for t in tasks {
-            sum = sum.wrapping_add(t.await);
-        }
+        let sum = join_sum(tasks).await;
         Run::checksum(sum.wrapping_add(yields.load(Ordering::Relaxed)))
     }
 }
