@@ -6,7 +6,8 @@
 //! `ARENA_RUNTIME`, `ARENA_WORKLOAD` (comma lists), `ARENA_SIZE`
 //! (`test|quick|bench|N,…`) and `ARENA_WORKERS` narrow the run before
 //! criterion sees it. Results land in `target/criterion` (criterion's HTML
-//! and estimates) with Arena's `arena.json` beside each benchmark.
+//! and estimates) with Arena's `arena.json` beside each benchmark, and the
+//! machine, toolchain, profile and crate versions in `arena-environment.json`.
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -54,6 +55,11 @@ fn main() {
             .unwrap_or_else(|| fail(format!("ARENA_WORKERS: '{w}' is not a positive number")));
     }
     let harness = Harness { config, criterion_dir: criterion_dir(), selection };
+    // What these numbers were measured on and built with, beside them.
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let env_file = harness.criterion_dir.join("arena-environment.json");
+    reports::files::write_json_atomic(&env_file, &runners::info::environment(&command))
+        .unwrap_or_else(|e| fail(e.to_string()));
     let mut c = Criterion::default()
         .output_directory(&harness.criterion_dir)
         .warm_up_time(Duration::from_secs(1))

@@ -43,6 +43,17 @@ fn remote_matches_limits<R: Runtime>() {
     assert_eq!(has_remote, R::LIMITS.no_remote_spawn.is_none());
 }
 
+/// `spawn_blocking` runs its closure off the async threads and returns its value,
+/// also when called from inside a spawned task.
+fn blocking_work_returns<R: Runtime>() {
+    let rt = R::new(&config()).expect("runtime starts");
+    let caller = std::thread::current().id();
+    let work = move || (6 * 7, std::thread::current().id());
+    let (value, ran_on) = rt.block_on(async { R::spawn(async move { R::spawn_blocking(work).await }).await });
+    assert_eq!(value, 42);
+    assert_ne!(ran_on, caller, "blocking work ran on the block_on thread");
+}
+
 macro_rules! workload_tests {
     ($($name:ident: $ty:ty),* $(,)?) => {
         $(
@@ -64,6 +75,11 @@ macro_rules! runtime_modules {
                 #[test]
                 fn native_twins_agree_with_workloads() {
                     super::native_twins::<R>();
+                }
+
+                #[test]
+                fn spawn_blocking_returns_its_value_off_thread() {
+                    super::blocking_work_returns::<R>();
                 }
 
                 #[test]
