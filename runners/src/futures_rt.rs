@@ -22,18 +22,22 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::support::{ContextGuard, Detaching, YieldNow, delegate_helpers, on_new_thread, with_context};
+use crate::support::{Detaching, YieldNow, delegate_helpers, on_new_thread, with_context};
 
+scoped_tls::scoped_thread_local!(static LOCAL: LocalSpawner);
+// The pool, on the `block_on` thread while it runs.
+scoped_tls::scoped_thread_local!(static POOL: ThreadPool);
 thread_local! {
-    static LOCAL: RefCell<Option<LocalSpawner>> = const { RefCell::new(None) };
-    static POOL: RefCell<Option<ThreadPool>> = const { RefCell::new(None) };
+    // The pool, on each worker (whose loop is the pool's, not ours to wrap).
+    static WORKER_POOL: RefCell<Option<ThreadPool>> = const { RefCell::new(None) };
 }
 
 /// `futures-local`: a `LocalPool` run by `run_until` on the `block_on` thread.
 #[derive(Debug)]
 pub struct FuturesLocal {
     pool: RefCell<LocalPool>,
-    /// For the native twins, which run while `block_on` holds `pool`.
+    /// The context `spawn` finds (a scoped thread-local during `block_on`),
+    /// also used by the native twins, which run while `block_on` holds `pool`.
     spawner: LocalSpawner,
 }
 
@@ -51,9 +55,7 @@ impl Runtime for FuturesLocal {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let mut pool = self.pool.borrow_mut();
-        let _cx = ContextGuard::enter(&LOCAL, pool.spawner());
-        pool.run_until(future)
+        LOCAL.set(&self.spawner, || self.pool.borrow_mut().run_until(future))
     }
 
     fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
@@ -126,13 +128,12 @@ impl Runtime for FuturesPool {
         let built = ThreadPool::builder().pool_size(workers).name_prefix("futures-pool-").create();
         let pool = built.map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })?;
         let shared = pool.clone();
-        on_every_worker(&pool, workers, move || POOL.with(|slot| *slot.borrow_mut() = Some(shared.clone())));
+        on_every_worker(&pool, workers, move || WORKER_POOL.with(|slot| *slot.borrow_mut() = Some(shared.clone())));
         Ok(FuturesPool { pool, workers })
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _cx = ContextGuard::enter(&POOL, self.pool.clone());
-        futures::executor::block_on(future)
+        POOL.set(&self.pool, || futures::executor::block_on(future))
     }
 
     fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
@@ -140,20 +141,27 @@ impl Runtime for FuturesPool {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let handle = with_context(&POOL, Self::ID, |pool| pool.spawn_with_handle(future));
+        let handle = if POOL.is_set() {
+            POOL.with(|pool| pool.spawn_with_handle(future))
+        } else {
+            WORKER_POOL.with(|slot| match slot.borrow().as_ref() {
+                Some(pool) => pool.spawn_with_handle(future),
+                None => panic!("{}: spawn called outside the runtime (not inside block_on or a task)", Self::ID),
+            })
+        };
         Detaching::new(handle.expect("ThreadPool is shut down"))
     }
 
     delegate_helpers! { spawn_blocking: on_new_thread, sleep: futures_timer::Delay::new, yield_now: YieldNow::default }
 
     fn remote() -> Option<ThreadPool> {
-        POOL.with(|slot| slot.borrow().clone())
+        if POOL.is_set() { Some(POOL.with(ThreadPool::clone)) } else { WORKER_POOL.with(|slot| slot.borrow().clone()) }
     }
 }
 
 impl Drop for FuturesPool {
     fn drop(&mut self) {
-        on_every_worker(&self.pool, self.workers, || POOL.with(|slot| *slot.borrow_mut() = None));
+        on_every_worker(&self.pool, self.workers, || WORKER_POOL.with(|slot| *slot.borrow_mut() = None));
     }
 }
 

@@ -10,14 +10,14 @@
 //!   thread runs `async_io::block_on(ex.run(shutdown))` (driving the reactor
 //!   when idle). The `block_on` thread only drives the root future.
 //!
+//! `spawn` finds the executor in a scoped thread-local set around `block_on`
+//! and each worker's loop.
+//!
 //! Normalisation: smol's `Task` cancels its task when dropped (async-task
 //! docs: "Dropping a Task cancels the task"); Arena's handles detach, so the
 //! adapter wraps it in `Detaching`. A panicking task resumes its panic in the
 //! joiner (async-executor builds tasks with `propagate_panic(true)`).
-//! `spawn` finds the executor in a thread-local, as `tokio::spawn` does.
-use std::cell::RefCell;
 use std::future::Future;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::thread::JoinHandle as Thread;
 use std::time::Duration;
@@ -28,7 +28,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::support::{ContextGuard, Detaching, delegate_helpers, with_context};
+use crate::support::{Detaching, delegate_helpers, with_context};
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     let timer = async_io::Timer::after(duration);
@@ -37,15 +37,13 @@ fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     }
 }
 
-thread_local! {
-    static LOCAL: RefCell<Option<Rc<LocalExecutor<'static>>>> = const { RefCell::new(None) };
-    static SHARED: RefCell<Option<Arc<Executor<'static>>>> = const { RefCell::new(None) };
-}
+scoped_tls::scoped_thread_local!(static LOCAL: LocalExecutor<'static>);
+scoped_tls::scoped_thread_local!(static SHARED: Arc<Executor<'static>>);
 
 /// `smol-local`: a `LocalExecutor` run by futures-lite's `block_on`.
 #[derive(Debug)]
 pub struct SmolLocal {
-    ex: Rc<LocalExecutor<'static>>,
+    ex: LocalExecutor<'static>,
 }
 
 impl Runtime for SmolLocal {
@@ -57,12 +55,11 @@ impl Runtime for SmolLocal {
     type Remote = NoRemote;
 
     fn new(_: &Config) -> Result<Self, StartError> {
-        Ok(SmolLocal { ex: Rc::new(LocalExecutor::new()) })
+        Ok(SmolLocal { ex: LocalExecutor::new() })
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _cx = ContextGuard::enter(&LOCAL, self.ex.clone());
-        futures_lite::future::block_on(self.ex.run(future))
+        LOCAL.set(&self.ex, || futures_lite::future::block_on(self.ex.run(future)))
     }
 
     fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
@@ -115,8 +112,7 @@ impl Runtime for SmolMt {
             let (tx, rx) = oneshot::channel::<()>();
             let ex = ex.clone();
             let worker = std::thread::Builder::new().name(format!("smol-mt-{i}")).spawn(move || {
-                let _cx = ContextGuard::enter(&SHARED, ex.clone());
-                let _ = async_io::block_on(ex.run(rx));
+                SHARED.set(&ex, || async_io::block_on(ex.run(rx))).ok();
             });
             let worker = worker.map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })?;
             stop.push(tx);
@@ -126,8 +122,7 @@ impl Runtime for SmolMt {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _cx = ContextGuard::enter(&SHARED, self.ex.clone());
-        async_io::block_on(future)
+        SHARED.set(&self.ex, || async_io::block_on(future))
     }
 
     fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
@@ -141,7 +136,7 @@ impl Runtime for SmolMt {
     delegate_helpers! { spawn_blocking: blocking::unblock, sleep: sleep, yield_now: futures_lite::future::yield_now }
 
     fn remote() -> Option<SmolRemote> {
-        SHARED.with(|slot| slot.borrow().clone()).map(SmolRemote)
+        SHARED.is_set().then(|| SHARED.with(|ex| SmolRemote(ex.clone())))
     }
 }
 
