@@ -62,6 +62,11 @@ impl Runtime for AsyncStd {
         async_std::task::spawn(future)
     }
 
+    fn detach<T: Send + 'static>(handle: Self::JoinHandle<T>) {
+        // Dropping the handle detaches the task.
+        drop(handle)
+    }
+
     fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
     where
         F: FnOnce() -> T + Send + 'static,

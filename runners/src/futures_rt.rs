@@ -7,14 +7,15 @@
 //! on a new OS thread per call.
 //!
 //! Normalisation: `spawn_with_handle` returns a `RemoteHandle`, which cancels
-//! the task when dropped ("dropping the RemoteHandle cancels the future",
-//! futures docs for `RemoteHandle`); Arena's handles detach, so the adapter
-//! wraps it in `Detaching`, which calls `RemoteHandle::forget` on drop. A
+//! the task when dropped (futures docs for `RemoteHandle`: "dropping the
+//! handle will cancel the future"), so `detach` is `RemoteHandle::forget`,
+//! and `spawn_detached` spawns without a handle (`spawn_local` / `spawn`). A
 //! panic inside the task is resumed by the `RemoteHandle` in the joiner.
 use std::cell::RefCell;
 use std::future::Future;
 use std::sync::{Arc, Barrier};
 
+use futures::FutureExt;
 use futures::executor::{LocalPool, LocalSpawner, ThreadPool};
 use futures::future::RemoteHandle;
 use futures::task::{LocalSpawnExt, SpawnExt};
@@ -22,7 +23,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::support::{Detaching, YieldNow, delegate_helpers, on_new_thread, with_context};
+use crate::support::{YieldNow, delegate_helpers, on_new_thread, with_context};
 
 scoped_tls::scoped_thread_local!(static LOCAL: LocalSpawner);
 // The pool, on the `block_on` thread while it runs.
@@ -30,6 +31,17 @@ scoped_tls::scoped_thread_local!(static POOL: ThreadPool);
 thread_local! {
     // The pool, on each worker (whose loop is the pool's, not ours to wrap).
     static WORKER_POOL: RefCell<Option<ThreadPool>> = const { RefCell::new(None) };
+}
+
+/// Calls `f` with the pool of the `futures-pool` runtime this thread is in.
+fn with_pool<R>(f: impl FnOnce(&ThreadPool) -> R) -> R {
+    if POOL.is_set() {
+        return POOL.with(f);
+    }
+    WORKER_POOL.with(|slot| match slot.borrow().as_ref() {
+        Some(pool) => f(pool),
+        None => panic!("{}: spawn called outside the runtime (not inside block_on or a task)", FuturesPool::ID),
+    })
 }
 
 /// `futures-local`: a `LocalPool` run by `run_until` on the `block_on` thread.
@@ -46,7 +58,7 @@ impl Runtime for FuturesLocal {
     const SUMMARY: &'static str = "futures::executor::LocalPool (one thread), futures-timer for timers";
     const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("futures' LocalSpawner is !Send") };
 
-    type JoinHandle<T: Send + 'static> = Detaching<RemoteHandle<T>>;
+    type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = NoRemote;
 
     fn new(_: &Config) -> Result<Self, StartError> {
@@ -64,7 +76,19 @@ impl Runtime for FuturesLocal {
         F::Output: Send + 'static,
     {
         let handle = with_context(&LOCAL, Self::ID, |s| s.spawn_local_with_handle(future));
-        Detaching::new(handle.expect("LocalPool is gone"))
+        handle.expect("LocalPool is gone")
+    }
+
+    fn detach<T: Send + 'static>(handle: RemoteHandle<T>) {
+        handle.forget()
+    }
+
+    fn spawn_detached<F>(future: F)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        with_context(&LOCAL, Self::ID, |s| s.spawn_local(future.map(drop))).expect("LocalPool is gone")
     }
 
     delegate_helpers! { spawn_blocking: on_new_thread, sleep: futures_timer::Delay::new, yield_now: YieldNow::default }
@@ -120,7 +144,7 @@ impl Runtime for FuturesPool {
     const ID: &'static str = "futures-pool";
     const SUMMARY: &'static str = "futures::executor::ThreadPool, Config::workers threads, futures-timer for timers";
 
-    type JoinHandle<T: Send + 'static> = Detaching<RemoteHandle<T>>;
+    type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = ThreadPool;
 
     fn new(config: &Config) -> Result<Self, StartError> {
@@ -141,15 +165,19 @@ impl Runtime for FuturesPool {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let handle = if POOL.is_set() {
-            POOL.with(|pool| pool.spawn_with_handle(future))
-        } else {
-            WORKER_POOL.with(|slot| match slot.borrow().as_ref() {
-                Some(pool) => pool.spawn_with_handle(future),
-                None => panic!("{}: spawn called outside the runtime (not inside block_on or a task)", Self::ID),
-            })
-        };
-        Detaching::new(handle.expect("ThreadPool is shut down"))
+        with_pool(|pool| pool.spawn_with_handle(future)).expect("ThreadPool is shut down")
+    }
+
+    fn detach<T: Send + 'static>(handle: RemoteHandle<T>) {
+        handle.forget()
+    }
+
+    fn spawn_detached<F>(future: F)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        with_pool(|pool| pool.spawn_ok(future.map(drop)))
     }
 
     delegate_helpers! { spawn_blocking: on_new_thread, sleep: futures_timer::Delay::new, yield_now: YieldNow::default }
@@ -166,12 +194,12 @@ impl Drop for FuturesPool {
 }
 
 impl RemoteSpawn<FuturesPool> for ThreadPool {
-    fn spawn<F>(&self, future: F) -> Detaching<RemoteHandle<F::Output>>
+    fn spawn<F>(&self, future: F) -> RemoteHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        Detaching::new(self.spawn_with_handle(future).expect("ThreadPool is shut down"))
+        self.spawn_with_handle(future).expect("ThreadPool is shut down")
     }
 }
 

@@ -14,9 +14,9 @@
 //! and each worker's loop.
 //!
 //! Normalisation: smol's `Task` cancels its task when dropped (async-task
-//! docs: "Dropping a Task cancels the task"); Arena's handles detach, so the
-//! adapter wraps it in `Detaching`. A panicking task resumes its panic in the
-//! joiner (async-executor builds tasks with `propagate_panic(true)`).
+//! docs: "Dropping a Task cancels the task"), so `detach` is `Task::detach`.
+//! A panicking task resumes its panic in the joiner (async-executor builds
+//! tasks with `propagate_panic(true)`).
 use std::future::Future;
 use std::sync::Arc;
 use std::thread::JoinHandle as Thread;
@@ -28,7 +28,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::support::{Detaching, delegate_helpers, with_context};
+use crate::support::{delegate_helpers, with_context};
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     let timer = async_io::Timer::after(duration);
@@ -51,7 +51,7 @@ impl Runtime for SmolLocal {
     const SUMMARY: &'static str = "async_executor::LocalExecutor driven by futures_lite::future::block_on (one thread)";
     const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("async_executor::LocalExecutor is !Send") };
 
-    type JoinHandle<T: Send + 'static> = Detaching<Task<T>>;
+    type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = NoRemote;
 
     fn new(_: &Config) -> Result<Self, StartError> {
@@ -67,7 +67,11 @@ impl Runtime for SmolLocal {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        Detaching::new(with_context(&LOCAL, Self::ID, |ex| ex.spawn(future)))
+        with_context(&LOCAL, Self::ID, |ex| ex.spawn(future))
+    }
+
+    fn detach<T: Send + 'static>(handle: Task<T>) {
+        handle.detach()
     }
 
     delegate_helpers! { spawn_blocking: blocking::unblock, sleep: sleep, yield_now: futures_lite::future::yield_now }
@@ -102,7 +106,7 @@ impl Runtime for SmolMt {
     const ID: &'static str = "smol-mt";
     const SUMMARY: &'static str = "async_executor::Executor run by Config::workers threads (async_io::block_on)";
 
-    type JoinHandle<T: Send + 'static> = Detaching<Task<T>>;
+    type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = SmolRemote;
 
     fn new(config: &Config) -> Result<Self, StartError> {
@@ -130,7 +134,11 @@ impl Runtime for SmolMt {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        Detaching::new(with_context(&SHARED, Self::ID, |ex| ex.spawn(future)))
+        with_context(&SHARED, Self::ID, |ex| ex.spawn(future))
+    }
+
+    fn detach<T: Send + 'static>(handle: Task<T>) {
+        handle.detach()
     }
 
     delegate_helpers! { spawn_blocking: blocking::unblock, sleep: sleep, yield_now: futures_lite::future::yield_now }
@@ -154,12 +162,12 @@ impl Drop for SmolMt {
 pub struct SmolRemote(Arc<Executor<'static>>);
 
 impl RemoteSpawn<SmolMt> for SmolRemote {
-    fn spawn<F>(&self, future: F) -> Detaching<Task<F::Output>>
+    fn spawn<F>(&self, future: F) -> Task<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        Detaching::new(self.0.spawn(future))
+        self.0.spawn(future)
     }
 }
 

@@ -1,5 +1,4 @@
-//! Pieces several adapters share: detach-on-drop handles, a runtime-neutral
-//! `yield_now`, blocking work on a fresh thread, a remote spawner for
+//! Pieces several adapters share: a runtime-neutral `yield_now`, blocking work on a fresh thread, a remote spawner for
 //! runtimes whose `spawn` works from any thread, and the lookup of the
 //! current executor.
 use std::future::Future;
@@ -8,61 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures::channel::oneshot;
-use futures::future::RemoteHandle;
 use workloads::{RemoteSpawn, Runtime};
-
-/// A native task handle that cancels its task when dropped, and how to let
-/// the task go on instead.
-pub trait Detach: Future + Unpin {
-    /// Lets the task run on without anyone awaiting it.
-    fn detach(self);
-}
-
-impl<T> Detach for async_task::Task<T> {
-    fn detach(self) {
-        async_task::Task::detach(self)
-    }
-}
-
-impl<T: 'static> Detach for RemoteHandle<T> {
-    fn detach(self) {
-        self.forget()
-    }
-}
-
-/// Wraps a cancel-on-drop handle so that dropping it detaches the task:
-/// Arena's normalised semantics (see `workloads::Runtime`).
-#[derive(Debug)]
-pub struct Detaching<H: Detach>(Option<H>);
-
-impl<H: Detach> Detaching<H> {
-    /// Takes over `handle`.
-    pub fn new(handle: H) -> Self {
-        Detaching(Some(handle))
-    }
-}
-
-impl<H: Detach> Future for Detaching<H> {
-    type Output = H::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<H::Output> {
-        let handle = self.0.as_mut().expect("task handle polled after completion");
-        let out = Pin::new(handle).poll(cx);
-        if out.is_ready() {
-            // Completed: nothing left to detach or cancel.
-            self.0 = None;
-        }
-        out
-    }
-}
-
-impl<H: Detach> Drop for Detaching<H> {
-    fn drop(&mut self) {
-        if let Some(handle) = self.0.take() {
-            handle.detach();
-        }
-    }
-}
 
 /// Returns `Pending` once (waking itself first), then `Ready`: a yield that
 /// works on any executor. Used where a runtime ships no `yield_now`.

@@ -80,6 +80,11 @@ impl Runtime for Threads {
         ThreadTask { result, thread: Some(thread) }
     }
 
+    fn detach<T: Send + 'static>(handle: ThreadTask<T>) {
+        // Dropping the handle detaches the task.
+        drop(handle)
+    }
+
     delegate_helpers! { spawn_blocking: on_new_thread, sleep: futures_timer::Delay::new, yield_now: YieldNow::default }
 
     fn remote() -> Option<Self::Remote> {

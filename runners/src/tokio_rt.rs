@@ -93,6 +93,11 @@ impl<const MT: bool> Runtime for Tokio<MT> {
         JoinHandle(tokio::spawn(future))
     }
 
+    fn detach<T: Send + 'static>(handle: JoinHandle<T>) {
+        // Dropping the handle detaches the task.
+        drop(handle)
+    }
+
     fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
     where
         F: FnOnce() -> T + Send + 'static,

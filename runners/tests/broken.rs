@@ -69,6 +69,11 @@ impl<const FAULT: u8> Runtime for Broken<FAULT> {
         }
         MaybeLost(Some(TokioCt::spawn(future)))
     }
+    fn detach<T: Send + 'static>(handle: Self::JoinHandle<T>) {
+        if let Some(h) = handle.0 {
+            TokioCt::detach(h)
+        }
+    }
     fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
     where
         F: FnOnce() -> T + Send + 'static,

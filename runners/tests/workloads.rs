@@ -54,6 +54,27 @@ fn blocking_work_returns<R: Runtime>() {
     assert_ne!(ran_on, caller, "blocking work ran on the block_on thread");
 }
 
+/// Detached tasks run to completion with nobody awaiting them, whether
+/// spawned detached or detached after the fact (also after the spawning task ended).
+fn detached_tasks_finish<R: Runtime>() {
+    use futures::channel::oneshot;
+    let rt = R::new(&config()).expect("runtime starts");
+    let (a_tx, a_rx) = oneshot::channel();
+    let (b_tx, b_rx) = oneshot::channel();
+    let got = rt.block_on(async move {
+        R::spawn(async move {
+            R::spawn_detached(async move { a_tx.send(1u64).unwrap() });
+            R::detach(R::spawn(async move {
+                R::yield_now().await;
+                b_tx.send(2u64).unwrap()
+            }));
+        })
+        .await;
+        a_rx.await.unwrap() + b_rx.await.unwrap()
+    });
+    assert_eq!(got, 3);
+}
+
 macro_rules! workload_tests {
     ($($name:ident: $ty:ty),* $(,)?) => {
         $(
@@ -80,6 +101,11 @@ macro_rules! runtime_modules {
                 #[test]
                 fn spawn_blocking_returns_its_value_off_thread() {
                     super::blocking_work_returns::<R>();
+                }
+
+                #[test]
+                fn detached_tasks_finish() {
+                    super::detached_tasks_finish::<R>();
                 }
 
                 #[test]

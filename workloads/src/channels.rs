@@ -103,11 +103,11 @@ impl<const CAP: usize> Workload for FanIn<CAP> {
         });
         for p in 0..PRODUCERS as u64 {
             let mut tx = tx.clone();
-            drop(R::spawn(async move {
+            R::spawn_detached(async move {
                 for v in p * per..(p + 1) * per {
                     tx.send(v).await.expect("consumer hung up");
                 }
-            }));
+            });
         }
         drop(tx);
         Run::checksum(consumer.await)

@@ -13,9 +13,13 @@
 //! Runtimes disagree on a few points that would otherwise make the same
 //! workload measure different things. Every adapter normalises them:
 //!
-//! * **Dropping a [`Runtime::JoinHandle`] detaches the task** (tokio and
-//!   async-std behaviour). Adapters whose native handle cancels on drop (smol's
-//!   `Task`, futures' `RemoteHandle`) detach it in `Drop`.
+//! * **Fire-and-forget goes through the seam.** What dropping a join handle
+//!   does is the runtime's own behaviour (tokio and async-std detach, smol's
+//!   `Task` and futures' `RemoteHandle` cancel), so a workload never drops a
+//!   handle it has not awaited: it calls [`Runtime::spawn_detached`] or
+//!   [`Runtime::detach`], which each adapter maps to its runtime's idiom
+//!   (`Task::detach`, `RemoteHandle::forget`, dropping a tokio handle). Handles
+//!   stay the runtimes' own types, with no wrapper to pay for.
 //! * **Awaiting a handle yields the task's output**; a task that panicked
 //!   resumes its panic in the joiner (tokio's `JoinError` is unwrapped).
 //! * **The root future passed to `block_on` only spawns and awaits**: work is
@@ -91,7 +95,8 @@ pub trait Runtime: Sized + 'static {
     /// Caps and missing capabilities.
     const LIMITS: Limits = Limits::NONE;
 
-    /// A spawned task; awaiting it yields the task's output, dropping it detaches.
+    /// A spawned task; awaiting it yields the task's output. What dropping it
+    /// unawaited does is runtime-specific: use [`Runtime::detach`] instead.
     type JoinHandle<T: Send + 'static>: Future<Output = T> + Send + Unpin + 'static;
     /// A handle that spawns onto this runtime from threads outside it.
     type Remote: RemoteSpawn<Self>;
@@ -107,6 +112,18 @@ pub trait Runtime: Sized + 'static {
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static;
+
+    /// Lets a spawned task run on with nobody awaiting it.
+    fn detach<T: Send + 'static>(handle: Self::JoinHandle<T>);
+
+    /// Spawns a task nobody will await (fire and forget).
+    fn spawn_detached<F>(future: F)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Self::detach(Self::spawn(future))
+    }
 
     /// Runs blocking work where it cannot stall the async tasks.
     fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static

@@ -185,11 +185,11 @@ impl<const BIASED: bool> Workload for Merge<BIASED> {
         let (a_tx, mut a) = mpsc::channel::<u64>(16);
         let (b_tx, mut b) = mpsc::channel::<u64>(16);
         for (mut tx, range) in [(a_tx, 0..half), (b_tx, half..2 * half)] {
-            drop(R::spawn(async move {
+            R::spawn_detached(async move {
                 for v in range {
                     tx.send(v).await.expect("consumer hung up");
                 }
-            }));
+            });
         }
         let consumer = R::spawn(async move {
             let mut sum = 0u64;

@@ -61,7 +61,7 @@ impl Workload for SpawnChain {
 
     async fn run<R: Runtime>(size: usize) -> Run {
         let (tx, rx) = oneshot::channel();
-        drop(R::spawn(Link::<R> { k: 0, depth: size as u64, acc: 0, done: Some(tx), rt: PhantomData }));
+        R::spawn_detached(Link::<R> { k: 0, depth: size as u64, acc: 0, done: Some(tx), rt: PhantomData });
         Run::checksum(rx.await.expect("the chain broke"))
     }
 }
@@ -85,7 +85,7 @@ impl<R: Runtime> Future for Link<R> {
             let _ = done.send(acc);
         } else {
             let next = Link::<R> { k: self.k + 1, depth: self.depth, acc, done: Some(done), rt: PhantomData };
-            drop(R::spawn(next));
+            R::spawn_detached(next);
         }
         Poll::Ready(())
     }
@@ -206,7 +206,7 @@ impl Workload for SpawnRemote {
                 std::thread::spawn(move || {
                     for i in t * per..(t + 1) * per {
                         let tx = tx.clone();
-                        drop(remote.spawn(async move { tx.unbounded_send(mix(i)).expect("root hung up") }));
+                        R::detach(remote.spawn(async move { tx.unbounded_send(mix(i)).expect("root hung up") }));
                     }
                 })
             })
