@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub const RESULTS_SCHEMA: &str = "arena-results/1";
 /// Schema tag of a single cell file (`arena.json`).
 pub const CELL_SCHEMA: &str = "arena-cell/1";
+/// Schema tag of an adapter-overhead file (`arena overhead`).
+pub const OVERHEAD_SCHEMA: &str = "arena-overhead/1";
 /// File name of a cell record inside criterion's benchmark directory.
 pub const CELL_FILE: &str = "arena.json";
 
@@ -159,4 +161,38 @@ pub struct CellRecord {
     /// The cell.
     #[serde(flatten)]
     pub cell: Cell,
+}
+
+/// What `arena overhead` measured: the adapter against each runtime's native twins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverheadResults {
+    /// Always [`OVERHEAD_SCHEMA`].
+    pub schema: String,
+    /// Where it was measured.
+    pub environment: Environment,
+    /// The claim checked: the adapter costs less than this many percent.
+    pub tolerance_pct: f64,
+    /// Seconds spent per runtime × twin pair.
+    pub budget_s: f64,
+    /// One entry per runtime × twin.
+    pub pairs: Vec<OverheadPair>,
+}
+
+/// One runtime's workload through the seam against its native twin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverheadPair {
+    /// Runtime id.
+    pub runtime: String,
+    /// The workload the twin mirrors.
+    pub workload: String,
+    /// Size both ran at.
+    pub size: u64,
+    /// Paired rounds counted.
+    pub rounds: u64,
+    /// Median over rounds of `native time / adapter time`.
+    pub median_ratio: f64,
+    /// 95 % confidence interval of that median.
+    pub interval: [f64; 2],
+    /// `within`, `over`, `faster` or `inconclusive` at the tolerance.
+    pub verdict: String,
 }

@@ -58,6 +58,18 @@ pub enum Verdict {
     Inconclusive,
 }
 
+impl Verdict {
+    /// Lower-case name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Within => "within",
+            Verdict::Over => "over",
+            Verdict::Faster => "faster",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
 impl Overhead {
     /// Judges the interval against `1 ± tolerance`.
     pub fn verdict(&self, tolerance: f64) -> Verdict {

@@ -91,4 +91,7 @@ pub struct OverheadArgs {
     /// Worker threads for multi-threaded runtimes [default: available cores].
     #[arg(long)]
     pub workers: Option<usize>,
+    /// Where to write the result as JSON.
+    #[arg(long, default_value = "target/arena/overhead.json")]
+    pub out: std::path::PathBuf,
 }

@@ -2,6 +2,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use reports::files::write_json_atomic;
+use reports::schema::{OVERHEAD_SCHEMA, OverheadPair, OverheadResults};
 use runners::harness::{Selection, SizeChoice};
 use runners::overhead::{Verdict, measure_all};
 
@@ -32,7 +34,9 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
         "95 % interval",
         "verdict",
     ]);
-    let (mut over, mut unsure, mut failed) = (false, false, Vec::new());
+    let (mut over, mut unsure, mut failed, mut saved) = (false, false, Vec::new(), Vec::new());
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let environment = runners::info::environment(&command);
     for result in measure_all(&config, Duration::from_secs_f64(args.budget_s), &args.runtimes) {
         let pairs = match result {
             Ok(pairs) => pairs,
@@ -42,7 +46,17 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
             }
         };
         for o in pairs {
-            let verdict = match o.verdict(tolerance) {
+            let v = o.verdict(tolerance);
+            saved.push(OverheadPair {
+                runtime: o.runtime.to_owned(),
+                workload: o.workload.to_owned(),
+                size: o.size as u64,
+                rounds: o.rounds as u64,
+                median_ratio: o.median,
+                interval: [o.lower, o.upper],
+                verdict: v.name().to_owned(),
+            });
+            let verdict = match v {
                 Verdict::Within => format!("within {}%", args.tolerance_pct),
                 Verdict::Faster => "adapter faster".to_owned(),
                 Verdict::Over => {
@@ -69,6 +83,15 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
     for e in &failed {
         println!("FAILED {e}");
     }
+    let results = OverheadResults {
+        schema: OVERHEAD_SCHEMA.to_owned(),
+        environment,
+        tolerance_pct: args.tolerance_pct,
+        budget_s: args.budget_s,
+        pairs: saved,
+    };
+    write_json_atomic(&args.out, &results)?;
+    println!("results: {}", args.out.display());
     Ok(match (over || !failed.is_empty(), unsure) {
         (true, _) => ExitCode::FAILURE,
         (false, true) => ExitCode::from(3),

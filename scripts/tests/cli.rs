@@ -52,7 +52,7 @@ fn a_run_writes_measured_and_skipped_cells() {
     let result = run(dir.path(), &[runtimes, "--workload", "spawn_join,spawn_remote,spawn_join_native"]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(stdout.contains("spawn_join") && stdout.contains("adapter overhead"), "{stdout}");
+    assert!(stdout.contains("spawn_join") && stdout.contains("`arena overhead` measures it"), "{stdout}");
 
     let results = read_results(&dir.path().join("results.json")).unwrap();
     assert_eq!(results.schema, RESULTS_SCHEMA);
@@ -111,7 +111,9 @@ fn overhead_measures_both_twins_and_rejects_unknown_runtimes() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("error: --runtime: unknown name 'tokyo'"), "{}", stderr(&bad));
 
-    let out = arena(&["overhead", "--runtime", "smol-local", "--budget-s", "0"]);
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("overhead.json");
+    let out = arena(&["overhead", "--runtime", "smol-local", "--budget-s", "0", "--out", json.to_str().unwrap()]);
     // 0: within the tolerance, 1: adapter over it, 3: too noisy to tell.
     assert!(matches!(out.status.code(), Some(0 | 1 | 3)), "{out:?}");
     let table = String::from_utf8_lossy(&out.stdout);
@@ -120,4 +122,12 @@ fn overhead_measures_both_twins_and_rejects_unknown_runtimes() {
     assert!(rows[0].contains("spawn_join") && rows[1].contains("ping_pong"), "{table}");
     // At least the minimum of 11 counted rounds.
     assert!(rows.iter().all(|r| r.split('┆').nth(3).and_then(|c| c.trim().parse::<u32>().ok()) >= Some(11)), "{table}");
+    // The same numbers as JSON.
+    let saved: reports::schema::OverheadResults = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(saved.schema, reports::schema::OVERHEAD_SCHEMA);
+    let names: Vec<_> = saved.pairs.iter().map(|p| (p.runtime.as_str(), p.workload.as_str())).collect();
+    assert_eq!(names, [("smol-local", "spawn_join"), ("smol-local", "ping_pong")]);
+    for p in &saved.pairs {
+        assert!(p.rounds >= 11 && p.interval[0] <= p.median_ratio && p.median_ratio <= p.interval[1], "{p:?}");
+    }
 }
