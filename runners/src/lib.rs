@@ -3,7 +3,8 @@
 //!
 //! Each adapter file maps the [`Runtime`] seam onto one runtime and adds the
 //! runtime's [native twins](Adapter). Adding a runtime is one adapter file
-//! plus one line in [`with_runtimes!`] (and its `mod` line below).
+//! plus one line in [`with_runtimes!`] (and the file's `mod` / `pub use`
+//! lines below); tests, benches and the CLI pick it up from the registry.
 //!
 //! # Examples
 //!
