@@ -135,3 +135,21 @@ fn the_harness_refuses_to_time_a_wrong_answer() {
     let estimate = reports::files::read_estimate(dir.path(), "fan_in_c16", "broken-loses-tasks", 400, 400);
     assert!(estimate.is_err());
 }
+
+fn contract_broken<R: Runtime, C: workloads::contract::Check>() -> String {
+    let rt = R::new(&Config::default()).unwrap();
+    rt.block_on(C::run::<R>()).expect_err("a broken runtime kept the contract")
+}
+
+#[test]
+fn early_timers_break_the_timer_contract() {
+    let why = contract_broken::<Broken<EARLY_TIMERS>, workloads::contract::TimersNeverEarly>();
+    assert!(why.starts_with("a 1 ms sleep ended after"), "{why}");
+}
+
+#[test]
+fn a_lost_sender_breaks_the_channel_contract() {
+    // Spawns 0..3 are the senders; spawn 2 is thrown away, with its sender.
+    let why = contract_broken::<Broken<LOSES_TASKS>, workloads::contract::ChannelsExactlyOnceInOrder>();
+    assert_eq!(why, "sender 2: 0 of 25000 messages arrived");
+}

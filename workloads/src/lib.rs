@@ -24,6 +24,7 @@
 
 pub mod channels;
 pub mod check;
+pub mod contract;
 mod runtime;
 pub mod select;
 pub mod spawn;
@@ -59,6 +60,26 @@ macro_rules! with_workloads {
             timeout_ok: $crate::timers::TimeoutOk,
             timer_cancel: $crate::timers::TimerCancel,
             yield_storm: $crate::yield_storm::YieldStorm,
+        }
+    };
+}
+
+/// The contract registry: calls `$callback! { name: Type, … }` with every
+/// contract check. Adding a check is one type in `contract.rs` plus one line here.
+#[macro_export]
+macro_rules! with_contract {
+    ($callback:path) => {
+        $callback! {
+            task_runs_unjoined: $crate::contract::TaskRunsUnjoined,
+            join_returns_value: $crate::contract::JoinReturnsValue,
+            foreign_thread_wakes: $crate::contract::ForeignThreadWakes,
+            wake_after_completion: $crate::contract::WakeAfterCompletion,
+            never_woken_not_repolled: $crate::contract::NeverWokenNotRepolled,
+            select_drops_losers: $crate::contract::SelectDropsLosers,
+            timers_never_early: $crate::contract::TimersNeverEarly,
+            channels_exactly_once_in_order: $crate::contract::ChannelsExactlyOnceInOrder,
+            no_lost_wakeups: $crate::contract::NoLostWakeups,
+            blocking_does_not_stall: $crate::contract::BlockingDoesNotStall,
         }
     };
 }
