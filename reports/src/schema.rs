@@ -196,3 +196,45 @@ pub struct OverheadPair {
     /// `within`, `over`, `faster` or `inconclusive` at the tolerance.
     pub verdict: String,
 }
+
+/// Schema tag of a conformance file (`arena conformance`).
+pub const CONFORMANCE_SCHEMA: &str = "arena-conformance/1";
+
+/// What `arena conformance` found: one cell per runtime × check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conformance {
+    /// Always [`CONFORMANCE_SCHEMA`].
+    pub schema: String,
+    /// Where it ran.
+    pub environment: Environment,
+    /// Every runtime × check.
+    pub cells: Vec<ConformanceCell>,
+}
+
+/// One contract check on one runtime.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConformanceCell {
+    /// Runtime id.
+    pub runtime: String,
+    /// Check name.
+    pub check: String,
+    /// What happened.
+    pub outcome: Outcome,
+    /// For anything but `ok`, in words: `broken: <what the check saw>`,
+    /// `hang after <n> s`, `aborted: <panic message or signal>`.
+    pub detail: Option<String>,
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The runtime kept the contract.
+    Ok,
+    /// The check ran and saw the contract broken.
+    Broken,
+    /// The check did not finish before the watchdog stopped it.
+    Hang,
+    /// The process died (panic escaping the runtime, abort, signal).
+    Aborted,
+}

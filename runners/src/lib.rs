@@ -23,6 +23,7 @@ use std::future::Future;
 pub use workloads::{Config, Runtime};
 
 mod async_std_rt;
+pub mod conformance;
 mod futures_rt;
 pub mod harness;
 pub mod info;
@@ -30,6 +31,7 @@ mod native;
 pub mod overhead;
 mod smol_rt;
 mod support;
+pub mod testing;
 mod threads;
 mod tokio_rt;
 

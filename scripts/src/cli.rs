@@ -20,6 +20,11 @@ pub enum Command {
     /// Measure what Arena's adapter costs: each runtime's native twins against
     /// the same workloads through the seam, in paired, interleaved rounds.
     Overhead(OverheadArgs),
+    /// Run the conformance contract on every runtime; print the matrix, write JSON.
+    Conformance(ConformanceArgs),
+    /// Run one contract check on one runtime in this process (used by `conformance`).
+    #[command(hide = true)]
+    ConformanceCell(ConformanceCellArgs),
     /// Run one runtime × workload pair in this process (used by `run`).
     #[command(hide = true)]
     Cell(CellArgs),
@@ -94,4 +99,39 @@ pub struct OverheadArgs {
     /// Where to write the result as JSON.
     #[arg(long, default_value = "target/arena/overhead.json")]
     pub out: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConformanceArgs {
+    /// Runtimes to check (comma list or repeated) [default: all].
+    #[arg(long = "runtime", value_delimiter = ',')]
+    pub runtimes: Vec<String>,
+    /// Checks to run (comma list or repeated) [default: all].
+    #[arg(long = "check", value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Print the matrix as GitHub Markdown instead of a terminal table.
+    #[arg(long)]
+    pub markdown: bool,
+    /// A check still running after this many seconds is stopped: "hang". The
+    /// checks stop themselves after 10 s without progress; this catches a
+    /// runtime that freezes even that (a million-message run on `threads`
+    /// takes over a minute here).
+    #[arg(long, default_value_t = 300)]
+    pub timeout_s: u64,
+    /// Where to write the matrix as JSON.
+    #[arg(long, default_value = "target/arena/conformance.json")]
+    pub out: PathBuf,
+    /// Worker threads for multi-threaded runtimes [default: available cores].
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConformanceCellArgs {
+    #[arg(long)]
+    pub runtime: String,
+    #[arg(long)]
+    pub check: String,
+    #[arg(long)]
+    pub workers: Option<usize>,
 }

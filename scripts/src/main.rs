@@ -7,9 +7,12 @@
 //!
 //! Exit codes: 0 every selected cell measured or skipped for a declared
 //! reason; 1 some cell failed (for `overhead`: some adapter costs more than
-//! the tolerance); 2 bad usage or input; 3 (`overhead`) too noisy to tell.
+//! the tolerance; for `conformance`: some check not ok); 2 bad usage or
+//! input; 3 (`overhead`) too noisy to tell.
 mod cell;
+mod child;
 mod cli;
+mod conformance;
 mod overhead;
 mod run;
 mod table;
@@ -62,5 +65,7 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Run(run) => run::run(run),
         cli::Command::Overhead(args) => overhead::overhead(args),
         cli::Command::Cell(cell) => cell::cell(cell).map(|()| ExitCode::SUCCESS),
+        cli::Command::Conformance(args) => conformance::conformance(args),
+        cli::Command::ConformanceCell(args) => conformance::cell(args),
     }
 }

@@ -2,10 +2,9 @@
 //! pair (`arena cell`), one at a time so cells do not compete for cores,
 //! each under a watchdog; then the cells are collected with criterion's
 //! estimates into `results.json` and a table.
-use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitCode};
+use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,14 +13,8 @@ use reports::schema::{Cell, RESULTS_SCHEMA, Results, Settings, Status};
 use runners::harness::{Selection, SizeChoice, WorkloadInfo};
 
 use crate::Usage;
+use crate::child::run_watched;
 use crate::cli::RunArgs;
-
-/// How a child process ended.
-enum Ended {
-    Ok,
-    /// Failed, with the reason to put in its cells.
-    Failed(String),
-}
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let sizes: SizeChoice = args.size.parse().map_err(|e| Usage(format!("--size: {e}")))?;
@@ -52,10 +45,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     for (workload, runtime, sizes) in &pairs {
         bar.set_message(format!("{workload} on {runtime}"));
         let timeout = Duration::from_secs(args.timeout_s.max(1) * sizes.len() as u64);
-        let ended = run_child(&exe, &args, &criterion_dir, workload, runtime, sizes, timeout)?;
+        let failed = run_child(&exe, &args, &criterion_dir, workload, runtime, sizes, timeout)?;
         let info = workload_infos.iter().find(|w| w.name == *workload).expect("selection names are checked");
         for &size in sizes {
-            let cell = collect(&criterion_dir, info, runtime, size, &ended);
+            let cell = collect(&criterion_dir, info, runtime, size, &failed);
             if let Status::Failed(why) = &cell.status {
                 bar.println(format!("FAILED {}: {why}", cell.id()));
             }
@@ -100,7 +93,7 @@ fn run_child(
     runtime: &str,
     sizes: &[usize],
     timeout: Duration,
-) -> anyhow::Result<Ended> {
+) -> anyhow::Result<Option<String>> {
     let sizes = sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
     let m = &args.measure;
     let mut cmd = Command::new(exe);
@@ -114,62 +107,20 @@ fn run_child(
     // criterion works out a default output directory at start-up, through
     // `cargo metadata` unless this is set; it is overridden anyway.
     cmd.env("CARGO_TARGET_DIR", &args.out);
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().with_context(|| format!("cannot start {}", exe.display()))?;
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::BufReader::new(stderr).read_to_string(&mut text);
-        text
-    });
-    let status = wait_with_watchdog(&mut child, timeout)?;
-    let stderr = reader.join().unwrap_or_default();
-    Ok(match status {
-        None => Ended::Failed(format!("hang: still running after {} s, stopped", timeout.as_secs())),
-        Some(s) if s.success() => Ended::Ok,
-        Some(s) => Ended::Failed(panic_message(&stderr).unwrap_or_else(|| format!("child process {s}"))),
-    })
-}
-
-/// Waits for `child`, killing it after `timeout`; `None` if it had to be killed.
-fn wait_with_watchdog(child: &mut Child, timeout: Duration) -> anyhow::Result<Option<std::process::ExitStatus>> {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().context("waiting for a cell process")? {
-            return Ok(Some(status));
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Ok(None);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The message of the first panic in a child's stderr, or its last error line.
-fn panic_message(stderr: &str) -> Option<String> {
-    let mut lines = stderr.lines();
-    while let Some(line) = lines.next() {
-        if line.contains("panicked at") {
-            let message = lines.next().unwrap_or("").trim();
-            return Some(format!("panic: {message}"));
-        }
-    }
-    stderr.lines().rev().find(|l| l.starts_with("error")).map(str::to_owned)
+    Ok(run_watched(cmd, timeout)?.failure(timeout))
 }
 
 /// The cell as the child left it, with criterion's estimate; a cell the
 /// child never finished is failed with the child's reason.
-fn collect(criterion_dir: &Path, info: &WorkloadInfo, runtime: &str, size: usize, ended: &Ended) -> Cell {
+fn collect(criterion_dir: &Path, info: &WorkloadInfo, runtime: &str, size: usize, failed: &Option<String>) -> Cell {
     let size = size as u64;
     let items = (info.items)(size as usize);
     let mut cell = match read_cell(criterion_dir, info.name, runtime, size) {
         Ok(cell) => cell,
         Err(e) => {
-            let why = match ended {
-                Ended::Failed(why) => why.clone(),
-                Ended::Ok => format!("no cell record: {e}"),
+            let why = match failed {
+                Some(why) => why.clone(),
+                None => format!("no cell record: {e}"),
             };
             return Cell {
                 workload: info.name.to_owned(),

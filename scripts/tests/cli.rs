@@ -131,3 +131,62 @@ fn overhead_measures_both_twins_and_rejects_unknown_runtimes() {
         assert!(p.rounds >= 11 && p.interval[0] <= p.median_ratio && p.median_ratio <= p.interval[1], "{p:?}");
     }
 }
+
+fn conformance(json: &Path, test_runtimes: bool, extra: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_arena"));
+    cmd.args(["conformance", "--out", json.to_str().unwrap()]).args(extra);
+    if test_runtimes {
+        cmd.env("ARENA_TEST_RUNTIMES", "1");
+    } else {
+        cmd.env_remove("ARENA_TEST_RUNTIMES");
+    }
+    cmd.output().expect("arena runs")
+}
+
+#[test]
+fn conformance_survives_a_runtime_that_deadlocks_and_one_that_aborts() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("conformance.json");
+    let runtimes = "--runtime=tokio-ct,test-deadlocks,test-aborts";
+    let out = conformance(&json, true, &[runtimes, "--check", "join_returns_value", "--timeout-s", "2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let saved: reports::schema::Conformance = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    use reports::schema::Outcome;
+    let cell = |r: &str| saved.cells.iter().find(|c| c.runtime == r).unwrap_or_else(|| panic!("no {r} cell"));
+    assert_eq!((cell("tokio-ct").outcome, cell("tokio-ct").detail.as_deref()), (Outcome::Ok, None));
+    assert_eq!(cell("test-deadlocks").outcome, Outcome::Hang);
+    assert_eq!(cell("test-deadlocks").detail.as_deref(), Some("hang after 2 s"));
+    let aborted = cell("test-aborts");
+    assert_eq!(aborted.outcome, Outcome::Aborted);
+    let detail = aborted.detail.as_deref().unwrap_or_default();
+    assert!(detail.starts_with("aborted: test-aborts: the runtime blew up") && detail.contains("SIGABRT"), "{detail}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("join_returns_value") && stdout.contains("hang after 2 s"), "{stdout}");
+}
+
+#[test]
+fn conformance_names_are_checked_and_test_runtimes_stay_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("conformance.json");
+    for (args, start) in [
+        (vec!["--runtime", "test-deadlocks"], "error: --runtime: unknown name 'test-deadlocks' (valid: tokio-ct,"),
+        (vec!["--check", "no_such_check"], "error: --check: unknown name 'no_such_check' (valid: task_runs_unjoined,"),
+    ] {
+        let out = conformance(&json, false, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).starts_with(start), "{}", stderr(&out));
+        assert!(!json.exists(), "{args:?} wrote {}", json.display());
+    }
+}
+
+#[test]
+fn conformance_prints_a_markdown_matrix_of_every_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("conformance.json");
+    let out = conformance(&json, false, &["--runtime", "smol-local", "--markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<_> = stdout.lines().filter(|l| l.starts_with("| ") && l.ends_with(" | ok |")).collect();
+    assert_eq!(rows.len(), 10, "{stdout}");
+    assert!(stdout.starts_with("| check | smol-local |\n|---|---|\n"), "{stdout}");
+}

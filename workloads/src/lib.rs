@@ -99,3 +99,19 @@ macro_rules! visit_list {
     };
 }
 with_workloads!(visit_list);
+
+/// Something that wants to be called once per contract check.
+pub trait CheckVisitor {
+    /// Called with each registered check.
+    fn visit<C: contract::Check>(&mut self);
+}
+
+macro_rules! visit_checks {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        /// Calls `visitor.visit::<C>()` for every contract check, in registry order.
+        pub fn visit_contract(visitor: &mut impl CheckVisitor) {
+            $(visitor.visit::<$ty>();)*
+        }
+    };
+}
+with_contract!(visit_checks);
