@@ -52,11 +52,13 @@ pub trait Adapter: Runtime {
 }
 
 /// The runtime registry: calls `$callback! { name: Type, … }` with every
-/// runtime, in the order listings and reports use.
+/// runtime, in the order listings and reports use (`with_runtimes!(cb, x)`
+/// calls `cb! { x; name: Type, … }`).
 #[macro_export]
 macro_rules! with_runtimes {
-    ($callback:path) => {
+    ($callback:path $(, $($prefix:tt)+)?) => {
         $callback! {
+            $($($prefix)+;)?
             tokio_ct: $crate::TokioCt,
             tokio_mt: $crate::TokioMt,
             async_std: $crate::AsyncStd,

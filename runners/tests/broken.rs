@@ -2,6 +2,7 @@
 //! one fault switched on: timers that fire at once, or every third spawned
 //! task silently dropped. The workloads' checksums and the harness must
 //! both catch it.
+#[macro_use]
 mod common;
 
 use std::cell::Cell as StdCell;

@@ -1,5 +1,8 @@
 //! The contract (`workloads::contract`) on every runtime: one test per
 //! runtime × check, stamped from the two registries.
+#[macro_use]
+mod common;
+
 use workloads::contract::Check;
 use workloads::{Config, Runtime};
 
@@ -10,26 +13,4 @@ fn check<R: Runtime, C: Check>() {
     }
 }
 
-macro_rules! contract_tests {
-    ($($name:ident: $ty:ty),* $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                super::check::<R, $ty>();
-            }
-        )*
-    };
-}
-
-macro_rules! runtime_modules {
-    ($($rt:ident: $ty:ty),* $(,)?) => {
-        $(
-            mod $rt {
-                type R = $ty;
-                workloads::with_contract!(contract_tests);
-            }
-        )*
-    };
-}
-
-runners::with_runtimes!(runtime_modules);
+runners::with_runtimes!(per_runtime, with_contract, check);

@@ -1,6 +1,7 @@
 //! The harness end to end on a real runtime: criterion's estimate and
 //! Arena's cell record land where `arena run` and the reports read them, with
 //! the numbers they should have.
+#[macro_use]
 mod common;
 
 use common::{harness, quick_criterion};

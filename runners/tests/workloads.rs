@@ -1,6 +1,9 @@
 //! Every workload on every runtime at its test size, checked against its
 //! expected checksum; plus each runtime's native twins and its declared
 //! limits. One body per check, stamped once per runtime by `with_runtimes!`.
+#[macro_use]
+mod common;
+
 use runners::{Adapter, Config};
 use workloads::{Runtime, Workload, not_applicable, verify};
 
@@ -75,23 +78,12 @@ fn detached_tasks_finish<R: Runtime>() {
     assert_eq!(got, 3);
 }
 
-macro_rules! workload_tests {
-    ($($name:ident: $ty:ty),* $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                super::check::<R, $ty>();
-            }
-        )*
-    };
-}
-
 macro_rules! runtime_modules {
     ($($rt:ident: $ty:ty),* $(,)?) => {
         $(
             mod $rt {
                 type R = $ty;
-                workloads::with_workloads!(workload_tests);
+                workloads::with_workloads!(stamp_tests, check);
 
                 #[test]
                 fn native_twins_agree_with_workloads() {

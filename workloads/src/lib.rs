@@ -36,11 +36,13 @@ pub use runtime::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 pub use workload::{Family, Mismatch, Needs, Run, Sizes, Workload, not_applicable, verify};
 
 /// The workload registry: calls `$callback! { name: Type, … }` with every
-/// workload. Adding a workload is one file plus one line here.
+/// workload (`with_workloads!(cb, x)` calls `cb! { x; name: Type, … }`).
+/// Adding a workload is one file plus one line here.
 #[macro_export]
 macro_rules! with_workloads {
-    ($callback:path) => {
+    ($callback:path $(, $($prefix:tt)+)?) => {
         $callback! {
+            $($($prefix)+;)?
             ping_pong: $crate::channels::PingPong,
             fan_in_c1: $crate::channels::FanIn<1>,
             fan_in_c16: $crate::channels::FanIn<16>,
@@ -68,8 +70,9 @@ macro_rules! with_workloads {
 /// contract check. Adding a check is one type in `contract.rs` plus one line here.
 #[macro_export]
 macro_rules! with_contract {
-    ($callback:path) => {
+    ($callback:path $(, $($prefix:tt)+)?) => {
         $callback! {
+            $($($prefix)+;)?
             task_runs_unjoined: $crate::contract::TaskRunsUnjoined,
             join_returns_value: $crate::contract::JoinReturnsValue,
             foreign_thread_wakes: $crate::contract::ForeignThreadWakes,

@@ -1,4 +1,5 @@
-//! Helpers shared by the harness tests.
+//! Helpers shared by the tests (each test file uses some of them).
+#![allow(dead_code, unused_macros, unused_imports)]
 use std::path::Path;
 use std::time::Duration;
 
@@ -21,4 +22,30 @@ pub fn quick_criterion(dir: &Path) -> Criterion {
 pub fn harness(dir: &Path, sizes: SizeChoice) -> Harness {
     let selection = Selection { runtimes: vec![], workloads: vec![], sizes };
     Harness { config: Config { workers: 2 }, criterion_dir: dir.to_owned(), selection }
+}
+
+/// `#[test] fn <name>() { super::<check>::<R, Type>() }` for every
+/// `name: Type` of a registry: `with_workloads!(stamp_tests, check)`.
+macro_rules! stamp_tests {
+    ($check:ident; $($name:ident: $ty:ty),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                super::$check::<R, $ty>();
+            }
+        )*
+    };
+}
+
+/// One module per runtime (`type R = …;`), each stamped with the tests of a
+/// registry: `with_runtimes!(per_runtime, with_contract, check)`.
+macro_rules! per_runtime {
+    ($registry:ident, $check:ident; $($rt:ident: $ty:ty),* $(,)?) => {
+        $(
+            mod $rt {
+                type R = $ty;
+                workloads::$registry!(stamp_tests, $check);
+            }
+        )*
+    };
 }
