@@ -26,10 +26,7 @@ pub fn cell(args: CellArgs) -> anyhow::Result<()> {
     let sizes = args.size.parse().map_err(|e| crate::Usage(format!("--size: {e}")))?;
     let selection = Selection { runtimes: vec![args.runtime], workloads: vec![args.workload], sizes };
     selection.check(["--runtime", "--workload"])?;
-    let mut config = runners::Config::default();
-    if let Some(w) = args.measure.workers {
-        config.workers = w;
-    }
+    let config = crate::cli::config(args.measure.workers)?;
     let harness = Harness { config, criterion_dir: args.criterion_dir.clone(), selection };
     let mut c = criterion(&args.measure, &args.criterion_dir);
     harness.run(&mut c).context("writing cell records")?;

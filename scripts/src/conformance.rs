@@ -31,9 +31,7 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let runtimes = pick("--runtime", &args.runtimes, runtime_ids())?;
     let all_checks = checks();
     let check_names = pick("--check", &args.checks, all_checks.iter().map(|c| c.name).collect())?;
-    if args.workers == Some(0) {
-        return Err(Usage("--workers: must be at least 1".into()).into());
-    }
+    crate::cli::config(args.workers)?;
     let exe = std::env::current_exe().context("cannot find the arena executable")?;
     let timeout = Duration::from_secs(args.timeout_s.max(1));
     let bar = ProgressBar::new((runtimes.len() * check_names.len()) as u64);
@@ -77,10 +75,7 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
 
 /// One check on one runtime, in this process: prints `ok` or `broken: …`.
 pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
-    let mut config = runners::Config::default();
-    if let Some(w) = args.workers.filter(|&w| w > 0) {
-        config.workers = w;
-    }
+    let config = crate::cli::config(args.workers)?;
     match runners::conformance::run(&args.runtime, &args.check, &config) {
         None => Err(Usage(format!("no check '{}' on runtime '{}'", args.check, args.runtime)).into()),
         Some(Ok(())) => {

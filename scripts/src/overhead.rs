@@ -19,10 +19,7 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
     if !(args.tolerance_pct > 0.0 && args.tolerance_pct < 100.0) {
         return Err(Usage(format!("--tolerance-pct: '{}' is not between 0 and 100", args.tolerance_pct)).into());
     }
-    let mut config = runners::Config::default();
-    if let Some(w) = args.workers.filter(|&w| w > 0) {
-        config.workers = w;
-    }
+    let config = crate::cli::config(args.workers)?;
     let tolerance = args.tolerance_pct / 100.0;
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header(vec![

@@ -21,9 +21,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.measure.samples < 10 {
         return Err(Usage(format!("--samples: criterion needs at least 10, got {}", args.measure.samples)).into());
     }
-    if args.measure.workers == Some(0) {
-        return Err(Usage("--workers: must be at least 1".into()).into());
-    }
+    let config = crate::cli::config(args.measure.workers)?;
     let selection = Selection { runtimes: args.runtimes.clone(), workloads: args.workloads.clone(), sizes };
     selection.check(["--runtime", "--workload"])?;
     let pairs = pairs(&selection);
@@ -59,7 +57,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
 
     let settings = Settings {
-        workers: args.measure.workers.unwrap_or(runners::Config::default().workers),
+        workers: config.workers,
         warm_up_ms: args.measure.warm_up_ms,
         measurement_ms: args.measure.measure_ms,
         sample_size: args.measure.samples,

@@ -110,6 +110,9 @@ fn overhead_measures_both_twins_and_rejects_unknown_runtimes() {
     let bad = arena(&["overhead", "--runtime", "tokyo"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("error: --runtime: unknown name 'tokyo'"), "{}", stderr(&bad));
+    let bad = arena(&["overhead", "--workers", "0"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(stderr(&bad), "error: --workers: must be at least 1\n");
 
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("overhead.json");
