@@ -180,14 +180,35 @@ pub struct WorkloadInfo {
     pub items: fn(usize) -> u64,
 }
 
+impl WorkloadInfo {
+    fn of<B: Body>() -> WorkloadInfo {
+        let (name, family, unit, summary) = (B::NAME, B::W::FAMILY.name(), B::W::UNIT, B::W::SUMMARY);
+        let (sizes, twin_of, items) = (B::W::SIZES, B::TWIN_OF, B::W::items);
+        WorkloadInfo { name, family, unit, summary, sizes, twin_of, items }
+    }
+
+    /// A cell of this workload on `runtime` at `size`, with no estimate yet.
+    pub fn cell(&self, runtime: &str, size: usize, status: Status) -> Cell {
+        Cell {
+            workload: self.name.to_owned(),
+            family: self.family.to_owned(),
+            runtime: runtime.to_owned(),
+            size: size as u64,
+            items: (self.items)(size),
+            unit: self.unit.to_owned(),
+            status,
+            estimate: None,
+            lateness: None,
+        }
+    }
+}
+
 /// Every workload, then the native twins.
 pub fn workloads() -> Vec<WorkloadInfo> {
     struct List(Vec<WorkloadInfo>);
     impl List {
         fn add<B: Body>(&mut self) {
-            let (name, family, unit, summary) = (B::NAME, B::W::FAMILY.name(), B::W::UNIT, B::W::SUMMARY);
-            let (sizes, twin_of, items) = (B::W::SIZES, B::TWIN_OF, B::W::items);
-            self.0.push(WorkloadInfo { name, family, unit, summary, sizes, twin_of, items });
+            self.0.push(WorkloadInfo::of::<B>());
         }
     }
     impl WorkloadVisitor for List {
@@ -351,17 +372,7 @@ impl<B: Body> RuntimeVisitor for Cells<'_, '_, B> {
 
 impl<B: Body> Cells<'_, '_, B> {
     fn cell<R: Adapter>(&mut self, rt: &OnceCell<R>, size: usize) -> Cell {
-        let mut cell = Cell {
-            workload: B::NAME.to_owned(),
-            family: B::W::FAMILY.name().to_owned(),
-            runtime: R::ID.to_owned(),
-            size: size as u64,
-            items: B::W::items(size),
-            unit: B::W::UNIT.to_owned(),
-            status: Status::Measured,
-            estimate: None,
-            lateness: None,
-        };
+        let mut cell = WorkloadInfo::of::<B>().cell(R::ID, size, Status::Measured);
         if let Some(reason) = workloads::not_applicable::<B::W, R>(size) {
             cell.status = Status::Skipped(reason);
             return cell;

@@ -111,30 +111,18 @@ fn run_child(
 /// The cell as the child left it, with criterion's estimate; a cell the
 /// child never finished is failed with the child's reason.
 fn collect(criterion_dir: &Path, info: &WorkloadInfo, runtime: &str, size: usize, failed: &Option<String>) -> Cell {
-    let size = size as u64;
-    let items = (info.items)(size as usize);
-    let mut cell = match read_cell(criterion_dir, info.name, runtime, size) {
+    let mut cell = match read_cell(criterion_dir, info.name, runtime, size as u64) {
         Ok(cell) => cell,
         Err(e) => {
             let why = match failed {
                 Some(why) => why.clone(),
                 None => format!("no cell record: {e}"),
             };
-            return Cell {
-                workload: info.name.to_owned(),
-                family: info.family.to_owned(),
-                runtime: runtime.to_owned(),
-                size,
-                items,
-                unit: info.unit.to_owned(),
-                status: Status::Failed(why),
-                estimate: None,
-                lateness: None,
-            };
+            return info.cell(runtime, size, Status::Failed(why));
         }
     };
     if cell.status == Status::Measured {
-        match read_estimate(criterion_dir, info.name, runtime, size, items) {
+        match read_estimate(criterion_dir, info.name, runtime, cell.size, cell.items) {
             Ok(estimate) => cell.estimate = Some(estimate),
             Err(e) => cell.status = Status::Failed(format!("no criterion estimate: {e}")),
         }
