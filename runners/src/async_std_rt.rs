@@ -13,10 +13,12 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use futures::Stream;
 use workloads::{Config, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::profile::{Cancelled, Native, accepted, catch};
 use crate::support::AnyThread;
 
 /// The async-std global runtime.
@@ -95,5 +97,54 @@ impl Adapter for AsyncStd {
 
     async fn native_ping_pong(&self, n: usize) -> u64 {
         native_ping_pong!(n, |task| async_std::task::spawn(task), |handle| handle.await)
+    }
+}
+
+impl Native for AsyncStd {
+    const PROFILE: &'static str = include_str!("../profiles/async-std.toml");
+    const TIMEOUT: &'static str = "async_std::future::timeout";
+    const CHANNEL: &'static str = "async_std::channel (async-channel 1.x)";
+
+    type Task<T: Send + 'static> = async_std::task::JoinHandle<T>;
+
+    fn spawn_task<F>(future: F) -> Self::Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        async_std::task::spawn(future)
+    }
+
+    async fn join_task<T: Send + 'static>(task: Self::Task<T>) -> Result<T, String> {
+        Ok(task.await)
+    }
+
+    fn cancel_task<T: Send + 'static>(task: Self::Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+        Some(async move { Ok(task.cancel().await) })
+    }
+
+    fn block_on_nested<F: Future>(future: F) -> F::Output {
+        async_std::task::block_on(future)
+    }
+
+    fn timeout<F>(duration: Duration, future: F) -> Option<impl Future<Output = Option<F::Output>> + Send>
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        Some(async move { async_std::future::timeout(duration, future).await.ok() })
+    }
+
+    fn ready_channel(items: Vec<u64>) -> impl Stream<Item = u64> + Send + 'static {
+        let (tx, rx) = async_std::channel::unbounded();
+        for item in items {
+            tx.try_send(item).expect("receiver alive");
+        }
+        rx
+    }
+
+    fn bounded_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
+        let (tx, _rx) = catch(|| async_std::channel::bounded::<usize>(capacity))?;
+        Ok(accepted(attempts, |i| tx.try_send(i).is_ok()))
     }
 }

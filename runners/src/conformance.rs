@@ -1,5 +1,6 @@
-//! Running the contract by name, one runtime × check at a time, for
-//! `arena conformance` (which runs each pair in a child process of its own).
+//! Running the contract and the behaviour profile by name, one runtime ×
+//! check or probe at a time, for `arena conformance` (which runs each pair in
+//! a child process of its own).
 //!
 //! The test-only runtimes in [`testing`](crate::testing) join the registry
 //! here, and only here, when `ARENA_TEST_RUNTIMES=1`: they exist to prove
@@ -7,7 +8,8 @@
 use workloads::contract::Check;
 use workloads::{CheckVisitor, Config, Runtime};
 
-use crate::{Adapter, RuntimeVisitor};
+use crate::RuntimeVisitor;
+use crate::profile::{Expectation, Native, Observed, Probe, ProbeVisitor, ProfileError};
 
 /// The environment variable that adds the test-only runtimes.
 pub const TEST_RUNTIMES_VAR: &str = "ARENA_TEST_RUNTIMES";
@@ -51,7 +53,7 @@ fn visit(visitor: &mut impl RuntimeVisitor) {
 pub fn runtime_ids() -> Vec<&'static str> {
     struct Ids(Vec<&'static str>);
     impl RuntimeVisitor for Ids {
-        fn visit<R: Adapter>(&mut self) {
+        fn visit<R: Native>(&mut self) {
             self.0.push(R::ID);
         }
     }
@@ -70,7 +72,7 @@ pub fn run(runtime: &str, check: &str, config: &Config) -> Option<Result<(), Str
         out: Option<Result<(), String>>,
     }
     impl RuntimeVisitor for ByName<'_> {
-        fn visit<R: Adapter>(&mut self) {
+        fn visit<R: Native>(&mut self) {
             if R::ID == self.runtime {
                 let mut on =
                     OnRuntime::<R> { check: self.check, config: self.config, out: None, rt: Default::default() };
@@ -98,4 +100,97 @@ pub fn run(runtime: &str, check: &str, config: &Config) -> Option<Result<(), Str
     let mut by_name = ByName { runtime, check, config, out: None };
     visit(&mut by_name);
     by_name.out
+}
+
+/// A behaviour probe, for listings.
+#[derive(Debug, Clone, Copy)]
+pub struct ProbeInfo {
+    /// Name.
+    pub name: &'static str,
+    /// The question it answers and its outcomes.
+    pub question: &'static str,
+}
+
+/// Every behaviour probe, in registry order.
+pub fn probes() -> Vec<ProbeInfo> {
+    struct List(Vec<ProbeInfo>);
+    impl ProbeVisitor for List {
+        fn visit<P: Probe>(&mut self) {
+            self.0.push(ProbeInfo { name: P::NAME, question: P::QUESTION });
+        }
+    }
+    let mut list = List(Vec::new());
+    crate::profile::visit_probes(&mut list);
+    list.0
+}
+
+/// Calls `f::<R>()` for the runtime named `runtime`; `None` if unknown.
+fn on_runtime<T>(runtime: &str, f: impl OnRuntime<T>) -> Option<T> {
+    struct ByName<'a, F, T> {
+        runtime: &'a str,
+        f: Option<F>,
+        out: Option<T>,
+    }
+    impl<F: OnRuntime<T>, T> RuntimeVisitor for ByName<'_, F, T> {
+        fn visit<R: Native>(&mut self) {
+            if R::ID == self.runtime {
+                self.out = self.f.take().map(|f| f.call::<R>());
+            }
+        }
+    }
+    let mut by_name = ByName { runtime, f: Some(f), out: None };
+    visit(&mut by_name);
+    by_name.out
+}
+
+/// A generic function of the runtime, for [`on_runtime`].
+trait OnRuntime<T> {
+    fn call<R: Native>(self) -> T;
+}
+
+/// Runs probe `probe` on runtime `runtime` in this process; `None` if
+/// either name is unknown.
+pub fn observe(runtime: &str, probe: &str) -> Option<Observed> {
+    struct Run<'a>(&'a str);
+    impl OnRuntime<Option<Observed>> for Run<'_> {
+        fn call<R: Native>(self) -> Option<Observed> {
+            struct Find<'a, R> {
+                probe: &'a str,
+                out: Option<Observed>,
+                rt: std::marker::PhantomData<R>,
+            }
+            impl<R: Native> ProbeVisitor for Find<'_, R> {
+                fn visit<P: Probe>(&mut self) {
+                    if P::NAME == self.probe {
+                        self.out = Some(P::run::<R>());
+                    }
+                }
+            }
+            let mut find = Find::<R> { probe: self.0, out: None, rt: Default::default() };
+            crate::profile::visit_probes(&mut find);
+            find.out
+        }
+    }
+    on_runtime(runtime, Run(probe)).flatten()
+}
+
+/// The expected profile of runtime `runtime` (probe name → expectation);
+/// `None` if the runtime is unknown.
+pub fn expected(runtime: &str) -> Option<Result<crate::profile::Profile, ProfileError>> {
+    struct Load;
+    impl OnRuntime<Result<crate::profile::Profile, ProfileError>> for Load {
+        fn call<R: Native>(self) -> Result<crate::profile::Profile, ProfileError> {
+            crate::profile::profile::<R>()
+        }
+    }
+    on_runtime(runtime, Load)
+}
+
+/// The expectation for one probe on one runtime, or why there is none.
+pub fn expectation(runtime: &str, probe: &str) -> Result<Expectation, String> {
+    let profile = expected(runtime).ok_or_else(|| format!("unknown runtime {runtime}"))?.map_err(|e| e.to_string())?;
+    profile
+        .get(probe)
+        .cloned()
+        .ok_or_else(|| format!("runners/profiles/{runtime}.toml has no expectation for probe {probe}"))
 }

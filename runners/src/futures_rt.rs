@@ -23,6 +23,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::profile::{Cancelled, Native};
 use crate::support::{YieldNow, delegate_helpers, on_new_thread, with_context};
 
 scoped_tls::scoped_thread_local!(static LOCAL: LocalSpawner);
@@ -214,3 +215,37 @@ impl Adapter for FuturesPool {
         native_ping_pong!(n, |task| pool.spawn_with_handle(task).unwrap(), |handle| handle.await)
     }
 }
+
+/// The futures executors' `Native` items; they differ only in their profile.
+macro_rules! futures_native {
+    ($ty:ty, $profile:literal) => {
+        impl Native for $ty {
+            const PROFILE: &'static str = include_str!($profile);
+
+            type Task<T: Send + 'static> = RemoteHandle<T>;
+
+            fn spawn_task<F>(future: F) -> RemoteHandle<F::Output>
+            where
+                F: Future + Send + 'static,
+                F::Output: Send + 'static,
+            {
+                Self::spawn(future)
+            }
+
+            async fn join_task<T: Send + 'static>(task: RemoteHandle<T>) -> Result<T, String> {
+                Ok(task.await)
+            }
+
+            fn cancel_task<T: Send + 'static>(_: RemoteHandle<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+                None::<std::future::Ready<Cancelled<T>>>
+            }
+
+            fn block_on_nested<F: Future>(future: F) -> F::Output {
+                futures::executor::block_on(future)
+            }
+        }
+    };
+}
+
+futures_native!(FuturesLocal, "../profiles/futures-local.toml");
+futures_native!(FuturesPool, "../profiles/futures-pool.toml");

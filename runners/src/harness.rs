@@ -304,7 +304,7 @@ impl Harness {
         let group = c.benchmark_group(W::NAME);
         let mut pass =
             Cells::<Plain<W>> { harness: &harness, group, cells: &mut cells, error: &mut error, body: PhantomData };
-        pass.visit::<R>();
+        pass.runtime::<R>();
         pass.group.finish();
         error.map_or(Ok(cells), Err)
     }
@@ -355,6 +355,13 @@ struct Cells<'a, 'c, B> {
 
 impl<B: Body> RuntimeVisitor for Cells<'_, '_, B> {
     fn visit<R: Adapter>(&mut self) {
+        self.runtime::<R>()
+    }
+}
+
+impl<B: Body> Cells<'_, '_, B> {
+    /// The cells of runtime `R`, registered or not.
+    fn runtime<R: Adapter>(&mut self) {
         if !self.harness.selection.wants_runtime(R::ID) {
             return;
         }
@@ -368,9 +375,7 @@ impl<B: Body> RuntimeVisitor for Cells<'_, '_, B> {
             self.cells.push(cell);
         }
     }
-}
 
-impl<B: Body> Cells<'_, '_, B> {
     fn cell<R: Adapter>(&mut self, rt: &OnceCell<R>, size: usize) -> Cell {
         let mut cell = WorkloadInfo::of::<B>().cell(R::ID, size, Status::Measured);
         if let Some(reason) = workloads::not_applicable::<B::W, R>(size) {

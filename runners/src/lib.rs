@@ -29,6 +29,7 @@ pub mod harness;
 pub mod info;
 mod native;
 pub mod overhead;
+pub mod profile;
 mod smol_rt;
 mod support;
 pub mod testing;
@@ -74,7 +75,7 @@ macro_rules! with_runtimes {
 /// Something that wants to be called once per runtime type.
 pub trait RuntimeVisitor {
     /// Called with each registered runtime.
-    fn visit<R: Adapter>(&mut self);
+    fn visit<R: profile::Native>(&mut self);
 }
 
 macro_rules! visit_list {

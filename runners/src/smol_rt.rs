@@ -23,11 +23,13 @@ use std::thread::JoinHandle as Thread;
 use std::time::Duration;
 
 use async_executor::{Executor, LocalExecutor, Task};
+use futures::Stream;
 use futures::channel::oneshot;
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::profile::{Cancelled, Native, accepted, catch};
 use crate::support::{delegate_helpers, with_context};
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
@@ -182,3 +184,67 @@ impl Adapter for SmolMt {
         native_ping_pong!(n, |task| ex.spawn(task), |handle| handle.await)
     }
 }
+
+/// smol's `Native` items; the two executors differ only in their profile and
+/// in what their own `block_on` is.
+macro_rules! smol_native {
+    ($ty:ty, $profile:literal, |$future:ident| $block_on:expr) => {
+        impl Native for $ty {
+            const PROFILE: &'static str = include_str!($profile);
+            const TIMEOUT: &'static str = "FutureExt::or with async_io::Timer (smol has no timeout)";
+            const CHANNEL: &'static str = "smol::channel (async-channel)";
+
+            type Task<T: Send + 'static> = Task<T>;
+
+            fn spawn_task<F>(future: F) -> Task<F::Output>
+            where
+                F: Future + Send + 'static,
+                F::Output: Send + 'static,
+            {
+                Self::spawn(future)
+            }
+
+            async fn join_task<T: Send + 'static>(task: Task<T>) -> Result<T, String> {
+                Ok(task.await)
+            }
+
+            fn cancel_task<T: Send + 'static>(task: Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+                Some(async move { Ok(task.cancel().await) })
+            }
+
+            fn block_on_nested<F: Future>($future: F) -> F::Output {
+                $block_on
+            }
+
+            fn timeout<F>(duration: Duration, future: F) -> Option<impl Future<Output = Option<F::Output>> + Send>
+            where
+                F: Future + Send,
+                F::Output: Send,
+            {
+                use futures_lite::FutureExt;
+                Some(async { Some(future.await) }.or(async move {
+                    sleep(duration).await;
+                    None
+                }))
+            }
+
+            fn ready_channel(items: Vec<u64>) -> impl Stream<Item = u64> + Send + 'static {
+                let (tx, rx) = async_channel::unbounded();
+                for item in items {
+                    tx.try_send(item).expect("receiver alive");
+                }
+                rx
+            }
+
+            fn bounded_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
+                let (tx, _rx) = catch(|| async_channel::bounded::<usize>(capacity))?;
+                Ok(accepted(attempts, |i| tx.try_send(i).is_ok()))
+            }
+        }
+    };
+}
+
+smol_native!(SmolLocal, "../profiles/smol-local.toml", |future| {
+    with_context(&LOCAL, SmolLocal::ID, |ex| futures_lite::future::block_on(ex.run(future)))
+});
+smol_native!(SmolMt, "../profiles/smol-mt.toml", |future| async_io::block_on(future));

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use crate::profile::{Cancelled, Native};
 use crate::{Adapter, TokioCt};
 
 macro_rules! broken_runtime {
@@ -74,6 +75,37 @@ macro_rules! broken_runtime {
 
             async fn native_ping_pong(&self, n: usize) -> u64 {
                 self.0.native_ping_pong(n).await
+            }
+        }
+
+        /// tokio-ct's native calls, and tokio-ct's profile as the expectation.
+        impl Native for $name {
+            const PROFILE: &'static str = TokioCt::PROFILE;
+            const TIMEOUT: &'static str = TokioCt::TIMEOUT;
+            const CHANNEL: &'static str = TokioCt::CHANNEL;
+
+            type Task<T: Send + 'static> = <TokioCt as Native>::Task<T>;
+
+            fn spawn_task<F>(future: F) -> Self::Task<F::Output>
+            where
+                F: Future + Send + 'static,
+                F::Output: Send + 'static,
+            {
+                TokioCt::spawn_task(future)
+            }
+
+            fn join_task<T: Send + 'static>(task: Self::Task<T>) -> impl Future<Output = Result<T, String>> + Send {
+                TokioCt::join_task(task)
+            }
+
+            fn cancel_task<T: Send + 'static>(
+                task: Self::Task<T>,
+            ) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+                TokioCt::cancel_task(task)
+            }
+
+            fn block_on_nested<F: Future>(future: F) -> F::Output {
+                TokioCt::block_on_nested(future)
             }
         }
     };

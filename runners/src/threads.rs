@@ -18,6 +18,7 @@ use workloads::{Config, Limits, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::profile::{Cancelled, Native, message};
 use crate::support::{AnyThread, YieldNow, delegate_helpers, on_new_thread};
 
 /// Most OS threads a cell may need before it is reported as capped.
@@ -103,5 +104,34 @@ impl Adapter for Threads {
         native_ping_pong!(n, |task| std::thread::spawn(move || futures::executor::block_on(task)), |handle| handle
             .join()
             .unwrap())
+    }
+}
+
+impl Native for Threads {
+    const PROFILE: &'static str = include_str!("../profiles/threads.toml");
+    const THREAD_PER_TASK: bool = true;
+
+    type Task<T: Send + 'static> = Thread<T>;
+
+    fn spawn_task<F>(future: F) -> Thread<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        std::thread::spawn(move || futures::executor::block_on(future))
+    }
+
+    async fn join_task<T: Send + 'static>(task: Thread<T>) -> Result<T, String> {
+        on_new_thread(move || task.join())
+            .await
+            .map_err(|panic| format!("Err(thread panicked: {})", message(panic.as_ref())))
+    }
+
+    fn cancel_task<T: Send + 'static>(_: Thread<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+        None::<std::future::Ready<Cancelled<T>>>
+    }
+
+    fn block_on_nested<F: Future>(future: F) -> F::Output {
+        futures::executor::block_on(future)
     }
 }

@@ -13,10 +13,12 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use futures::Stream;
 use workloads::{Config, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::profile::{Cancelled, Native, accepted, catch};
 
 /// tokio, with the current-thread scheduler (`MT = false`) or the
 /// multi-thread one (`MT = true`).
@@ -126,5 +128,56 @@ impl<const MT: bool> Adapter for Tokio<MT> {
 
     async fn native_ping_pong(&self, n: usize) -> u64 {
         native_ping_pong!(n, |task| tokio::spawn(task), |handle| handle.await.unwrap())
+    }
+}
+
+impl<const MT: bool> Native for Tokio<MT> {
+    const PROFILE: &'static str =
+        if MT { include_str!("../profiles/tokio-mt.toml") } else { include_str!("../profiles/tokio-ct.toml") };
+    const TIMEOUT: &'static str = "tokio::time::timeout";
+    const CHANNEL: &'static str = "tokio::sync::mpsc";
+
+    type Task<T: Send + 'static> = tokio::task::JoinHandle<T>;
+
+    fn spawn_task<F>(future: F) -> Self::Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        tokio::spawn(future)
+    }
+
+    async fn join_task<T: Send + 'static>(task: Self::Task<T>) -> Result<T, String> {
+        task.await.map_err(|e| e.to_string())
+    }
+
+    fn cancel_task<T: Send + 'static>(task: Self::Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+        task.abort();
+        Some(async move { task.await.map(Some).map_err(|e| e.to_string()) })
+    }
+
+    fn block_on_nested<F: Future>(future: F) -> F::Output {
+        tokio::runtime::Handle::current().block_on(future)
+    }
+
+    fn timeout<F>(duration: Duration, future: F) -> Option<impl Future<Output = Option<F::Output>> + Send>
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        Some(async move { tokio::time::timeout(duration, future).await.ok() })
+    }
+
+    fn ready_channel(items: Vec<u64>) -> impl Stream<Item = u64> + Send + 'static {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        for item in items {
+            tx.send(item).expect("receiver alive");
+        }
+        futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+    }
+
+    fn bounded_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
+        let (tx, _rx) = catch(|| tokio::sync::mpsc::channel::<usize>(capacity))?;
+        Ok(accepted(attempts, |i| tx.try_send(i).is_ok()))
     }
 }

@@ -13,4 +13,4 @@ fn check<R: Runtime, C: Check>() {
     }
 }
 
-runners::with_runtimes!(per_runtime, with_contract, check);
+runners::with_runtimes!(per_runtime, workloads::with_contract, check);

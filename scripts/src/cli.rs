@@ -142,8 +142,10 @@ pub struct ConformanceArgs {
 pub struct ConformanceCellArgs {
     #[arg(long)]
     pub runtime: String,
+    #[arg(long, required_unless_present = "probe", conflicts_with = "probe")]
+    pub check: Option<String>,
     #[arg(long)]
-    pub check: String,
+    pub probe: Option<String>,
     #[arg(long)]
     pub workers: Option<usize>,
 }

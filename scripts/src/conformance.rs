@@ -19,6 +19,9 @@ use crate::cli::{ConformanceArgs, ConformanceCellArgs};
 /// What a cell process prints last: `ok`, or `broken: <why>`.
 const OK: &str = "ok";
 const BROKEN: &str = "broken: ";
+/// What a probe's cell process prints: its detail, then its outcome last.
+const DETAIL: &str = "detail: ";
+const OBSERVED: &str = "observed: ";
 
 fn pick(flag: &str, wanted: &[String], valid: Vec<&'static str>) -> Result<Vec<&'static str>, UnknownName> {
     if let Some(name) = wanted.iter().find(|w| !valid.contains(&w.as_str())) {
@@ -73,11 +76,22 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// One check on one runtime, in this process: prints `ok` or `broken: …`.
+/// One check or probe on one runtime, in this process: prints `ok` or
+/// `broken: …` for a check, `observed: <outcome>` (then `detail: …`) for a probe.
 pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
     let config = crate::cli::config(args.workers)?;
-    match runners::conformance::run(&args.runtime, &args.check, &config) {
-        None => Err(Usage(format!("no check '{}' on runtime '{}'", args.check, args.runtime)).into()),
+    if let Some(probe) = &args.probe {
+        let seen = runners::conformance::observe(&args.runtime, probe)
+            .ok_or_else(|| Usage(format!("no probe '{probe}' on runtime '{}'", args.runtime)))?;
+        if let Some(detail) = &seen.detail {
+            println!("{DETAIL}{}", detail.replace('\n', " "));
+        }
+        println!("{OBSERVED}{}", seen.outcome.replace('\n', " "));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let check = args.check.as_deref().unwrap_or_default();
+    match runners::conformance::run(&args.runtime, check, &config) {
+        None => Err(Usage(format!("no check '{check}' on runtime '{}'", args.runtime)).into()),
         Some(Ok(())) => {
             println!("{OK}");
             Ok(ExitCode::SUCCESS)

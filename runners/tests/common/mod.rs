@@ -38,13 +38,13 @@ macro_rules! stamp_tests {
 }
 
 /// One module per runtime (`type R = …;`), each stamped with the tests of a
-/// registry: `with_runtimes!(per_runtime, with_contract, check)`.
+/// registry: `with_runtimes!(per_runtime, workloads::with_contract, check)`.
 macro_rules! per_runtime {
-    ($registry:ident, $check:ident; $($rt:ident: $ty:ty),* $(,)?) => {
+    ($krate:ident::$registry:ident, $check:ident; $($rt:ident: $ty:ty),* $(,)?) => {
         $(
             mod $rt {
                 type R = $ty;
-                workloads::$registry!(stamp_tests, $check);
+                $krate::$registry!(stamp_tests, $check);
             }
         )*
     };

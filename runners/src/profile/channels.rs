@@ -1,0 +1,148 @@
+//! Probes of channels and `select!`: the cooperative budget on an
+//! always-ready channel, bounded-channel capacity, `select!` fairness.
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+
+use futures::StreamExt;
+use futures::future::{self, FutureExt};
+
+use super::{Native, Observed, Probe, accepted, futures_mpsc_accepts, in_task, start};
+
+/// Messages waiting in the channel of [`CoopBudget`].
+const READY: u64 = 10_000;
+
+/// A task draining an always-ready channel: does a sibling ever get to run?
+#[derive(Debug)]
+pub struct CoopBudget<const NATIVE: bool>;
+
+impl<const NATIVE: bool> Probe for CoopBudget<NATIVE> {
+    const NAME: &'static str = if NATIVE { "coop_budget_native" } else { "coop_budget_futures" };
+    const QUESTION: &'static str = if NATIVE {
+        "a task spawns a sibling, then receives 10,000 ready messages from the runtime's own channel: the sibling \
+         runs after N messages (a cooperative budget), or never before the channel is empty"
+    } else {
+        "a task spawns a sibling, then receives 10,000 ready messages from futures::channel::mpsc: the sibling runs \
+         after N messages (a cooperative budget), or never before the channel is empty"
+    };
+
+    fn run<R: Native>() -> Observed {
+        if R::THREAD_PER_TASK {
+            return Observed::not_applicable("every task is an OS thread; siblings run in parallel");
+        }
+        let rt = start::<R>();
+        in_task(&rt, async {
+            let items: Vec<u64> = (0..READY).collect();
+            let mut rx = if NATIVE {
+                R::ready_channel(items).boxed()
+            } else {
+                let (tx, rx) = futures::channel::mpsc::unbounded();
+                items.into_iter().for_each(|i| tx.unbounded_send(i).expect("receiver alive"));
+                rx.boxed()
+            };
+            let ran = Arc::new(AtomicBool::new(false));
+            let here = thread::current().id();
+            let sibling = {
+                let ran = ran.clone();
+                R::spawn(async move {
+                    ran.store(true, Ordering::SeqCst);
+                    thread::current().id()
+                })
+            };
+            let (mut received, mut sum) = (0u64, 0u64);
+            while let Some(i) = rx.next().await {
+                received += 1;
+                sum += i;
+                if ran.load(Ordering::SeqCst) {
+                    break;
+                }
+            }
+            let there = sibling.await;
+            let drained = received == READY && sum == READY * (READY - 1) / 2;
+            match (ran.load(Ordering::SeqCst) && !drained, here == there) {
+                (true, true) => Observed::new(format!("sibling runs after {received}")),
+                (true, false) => Observed::new("sibling ran on another thread"),
+                (false, _) if drained => Observed::new("never yields"),
+                (false, _) => Observed::new(format!("channel lost messages: {received} received, sum {sum}")),
+            }
+            .with_channel::<R, NATIVE>()
+        })
+    }
+}
+
+impl Observed {
+    fn with_channel<R: Native, const NATIVE: bool>(mut self) -> Self {
+        self.detail = Some(if NATIVE { R::CHANNEL } else { "futures::channel::mpsc" }.to_owned());
+        self
+    }
+}
+
+/// How many messages a bounded channel of capacity 4 holds with one sender.
+#[derive(Debug)]
+pub struct BoundedCapacity;
+
+impl Probe for BoundedCapacity {
+    const NAME: &'static str = "bounded_capacity";
+    const QUESTION: &'static str = "how many try_sends a bounded(4) channel with one sender and no receiver accepts: \
+        futures::channel::mpsc::channel(4) (documented as buffer + senders), async-channel bounded(4), and the \
+        runtime's own";
+
+    fn run<R: Native>() -> Observed {
+        let _rt = start::<R>();
+        let attempts = 100;
+        let futures = futures_mpsc_accepts(4, attempts).map_or_else(|e| e, |n| n.to_string());
+        let (tx, _rx) = async_channel::bounded::<usize>(4);
+        let async_channel = accepted(attempts, |i| tx.try_send(i).is_ok());
+        let native = R::bounded_accepts(4, attempts).map_or_else(|e| e, |n| n.to_string());
+        Observed::with(format!("mpsc {futures}, async-channel {async_channel}, native {native}"), R::CHANNEL)
+    }
+}
+
+/// `futures::select!` and `select_biased!` over two always-ready branches.
+#[derive(Debug)]
+pub struct SelectFairness;
+
+impl SelectFairness {
+    const ROUNDS: u32 = 1_000;
+
+    /// How often the first branch won, in [`Self::ROUNDS`] rounds.
+    async fn first_wins(biased: bool) -> u32 {
+        let mut wins = 0;
+        for _ in 0..Self::ROUNDS {
+            let (mut a, mut b) = (future::ready(()).fuse(), future::ready(()).fuse());
+            let first = if biased {
+                futures::select_biased! { () = a => true, () = b => false }
+            } else {
+                futures::select! { () = a => true, () = b => false }
+            };
+            wins += u32::from(first);
+        }
+        wins
+    }
+
+    fn class(wins: u32) -> &'static str {
+        match wins {
+            1_000 => "first branch",
+            0 => "second branch",
+            350..=650 => "random",
+            _ => "skewed",
+        }
+    }
+}
+
+impl Probe for SelectFairness {
+    const NAME: &'static str = "select_fairness";
+    const QUESTION: &'static str = "which branch wins when both are ready, over 1,000 rounds inside a task: \
+        futures::select! (random or biased) and futures::select_biased!";
+
+    fn run<R: Native>() -> Observed {
+        let rt = start::<R>();
+        in_task(&rt, async {
+            let (fair, biased) = (Self::first_wins(false).await, Self::first_wins(true).await);
+            Observed::with(
+                format!("select! {}, select_biased! {}", Self::class(fair), Self::class(biased)),
+                format!("first branch won {fair} and {biased} of {}", Self::ROUNDS),
+            )
+        })
+    }
+}

@@ -1,0 +1,328 @@
+//! The behaviour profile: where runtimes legitimately differ, observed by
+//! probes and compared with each runtime's checked-in expectations.
+//!
+//! A [`Probe`] asks one question (what does dropping an unpolled join handle
+//! do?) and classifies what it saw into a small set of named outcomes. Probes
+//! are written once, generic over [`Native`]: the seam plus the few native
+//! calls a probe needs to see a runtime's *own* behaviour (its join handle,
+//! its cancel, its nested `block_on`, its timeout, its channel). Probes never
+//! name a runtime; per-runtime facts live in the adapter's `Native` impl and
+//! in `runners/profiles/<id>.toml`, the expected profile, where every
+//! expectation cites the upstream doc or source that backs it.
+//!
+//! Probes run multi-threaded runtimes with **one worker** ([`config`]), so an
+//! order is a property of the scheduler rather than of a race between
+//! workers, and bound every wait with a timer thread of their own
+//! ([`os_timer`]), never with the timer of the runtime under test. A probe
+//! that hangs or kills its process anyway is caught by `arena conformance`,
+//! which runs each runtime × probe in a child process under a watchdog.
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
+use std::sync::Once;
+use std::time::Duration;
+
+use futures::channel::{mpsc, oneshot};
+use futures::future::{self, Either, FutureExt};
+use futures::Stream;
+use serde::Deserialize;
+use workloads::Config;
+
+use crate::Adapter;
+
+mod blocking;
+mod channels;
+mod nesting;
+mod panics;
+mod tasks;
+mod time;
+
+pub use blocking::BlockingCap;
+pub use channels::{BoundedCapacity, CoopBudget, SelectFairness};
+pub use nesting::{DropRuntimeTasks, NestedBlockOn, NestedForeign, StaleHandle};
+pub use panics::{PanicBlockOn, PanicDetached, PanicJoin};
+pub use tasks::{CancelFinished, CancelPending, DropUnpolled, SpawnOrder, YieldOrder};
+pub use time::{SleepZero, TimeoutZero, TimerGranularity};
+
+/// What a native cancel returned: the value, `None`, or the runtime's error value.
+pub type Cancelled<T> = Result<Option<T>, String>;
+
+/// The seam plus the native calls the probes need. Each adapter implements it
+/// next to its `Runtime` impl, mapping each item to its runtime's own API.
+pub trait Native: Adapter {
+    /// The expected profile: `include_str!` of `runners/profiles/<id>.toml`.
+    const PROFILE: &'static str;
+    /// Every task is an OS thread: probes of scheduling order do not apply.
+    const THREAD_PER_TASK: bool = false;
+    /// The runtime's own timeout, in words (`tokio::time::timeout`).
+    const TIMEOUT: &'static str = "none";
+    /// The runtime's own channel, in words (`tokio::sync::mpsc`).
+    const CHANNEL: &'static str = "futures::channel::mpsc (no channel of its own)";
+
+    /// The runtime's own join handle, not normalised by the seam.
+    type Task<T: Send + 'static>: Send + 'static;
+
+    /// Spawns with the runtime's own API (inside the runtime's context).
+    fn spawn_task<F>(future: F) -> Self::Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static;
+
+    /// Awaits a native handle: `Ok(value)`, or `Err` with the error value the
+    /// runtime handed back, in words. A panic the runtime resumes propagates.
+    fn join_task<T: Send + 'static>(task: Self::Task<T>) -> impl Future<Output = Result<T, String>> + Send;
+
+    /// Cancels through the runtime's own API and awaits what that returns;
+    /// `None` if the runtime has no way to cancel a task.
+    fn cancel_task<T: Send + 'static>(task: Self::Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send>;
+
+    /// The runtime's own blocking entry point, called from inside it (what a
+    /// library that calls `block_on` from async code would do).
+    fn block_on_nested<F: Future>(future: F) -> F::Output;
+
+    /// The runtime's own timeout: `Some(output)` if `future` finished first;
+    /// `None` (the default) for a runtime without one.
+    fn timeout<F>(duration: Duration, future: F) -> Option<impl Future<Output = Option<F::Output>> + Send>
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        let _ = (duration, future);
+        None::<future::Pending<Option<F::Output>>>
+    }
+
+    /// The runtime's own unbounded channel, already holding `items`, its
+    /// senders dropped, as a stream.
+    fn ready_channel(items: Vec<u64>) -> impl Stream<Item = u64> + Send + 'static {
+        let (tx, rx) = mpsc::unbounded();
+        for item in items {
+            tx.unbounded_send(item).expect("receiver alive");
+        }
+        rx
+    }
+
+    /// How many `try_send`s a fresh bounded channel of the runtime's own, of
+    /// capacity `capacity` with one sender and nobody receiving, accepts
+    /// (stops at `attempts`). `Err` if the runtime refuses the capacity.
+    fn bounded_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
+        futures_mpsc_accepts(capacity, attempts)
+    }
+}
+
+/// [`Native::bounded_accepts`] for `futures::channel::mpsc::channel`.
+pub fn futures_mpsc_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
+    let (mut tx, _rx) = mpsc::channel::<usize>(capacity);
+    Ok(accepted(attempts, |i| tx.try_send(i).is_ok()))
+}
+
+/// How many of `attempts` calls to `try_send` (with 0, 1, …) succeed before the first refusal.
+pub fn accepted(attempts: usize, mut try_send: impl FnMut(usize) -> bool) -> usize {
+    (0..attempts).take_while(|&i| try_send(i)).count()
+}
+
+/// What a probe saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    /// The named outcome, compared with the expected profile.
+    pub outcome: String,
+    /// Measurements and messages behind it, for people (never compared).
+    pub detail: Option<String>,
+}
+
+impl Observed {
+    /// An outcome with nothing more to say.
+    pub fn new(outcome: impl Into<String>) -> Self {
+        Observed { outcome: outcome.into(), detail: None }
+    }
+
+    /// An outcome with the detail behind it.
+    pub fn with(outcome: impl Into<String>, detail: impl Into<String>) -> Self {
+        Observed { outcome: outcome.into(), detail: Some(detail.into()) }
+    }
+
+    /// The outcome for a probe that cannot apply to a runtime.
+    pub fn not_applicable(why: &str) -> Self {
+        Observed::new(format!("n/a: {why}"))
+    }
+}
+
+/// One behaviour probe.
+pub trait Probe: 'static {
+    /// Short name (`drop_unpolled_handle`).
+    const NAME: &'static str;
+    /// The question it answers and its named outcomes, in words.
+    const QUESTION: &'static str;
+    /// How often the tests repeat it to show the outcome is stable (ordering probes).
+    const REPEAT: usize = 1;
+    /// Runs the probe on `R`: builds its own runtime(s), outside any `block_on`.
+    fn run<R: Native>() -> Observed;
+}
+
+/// The probe registry: calls `$callback! { name: Type, … }` with every probe
+/// (`with_probes!(cb, x)` calls `cb! { x; name: Type, … }`). Adding a probe is
+/// one type plus one line here, and one expectation per profile file.
+#[macro_export]
+macro_rules! with_probes {
+    ($callback:path $(, $($prefix:tt)+)?) => {
+        $callback! {
+            $($($prefix)+;)?
+            drop_unpolled_handle: $crate::profile::DropUnpolled,
+            cancel_pending: $crate::profile::CancelPending,
+            cancel_finished: $crate::profile::CancelFinished,
+            panic_join: $crate::profile::PanicJoin,
+            panic_detached: $crate::profile::PanicDetached,
+            panic_block_on: $crate::profile::PanicBlockOn,
+            nested_block_on_task: $crate::profile::NestedBlockOn<true>,
+            nested_block_on_block_on: $crate::profile::NestedBlockOn<false>,
+            nested_foreign_block_on: $crate::profile::NestedForeign,
+            drop_runtime_tasks: $crate::profile::DropRuntimeTasks,
+            stale_handle: $crate::profile::StaleHandle,
+            timer_granularity: $crate::profile::TimerGranularity,
+            sleep_zero: $crate::profile::SleepZero,
+            timeout_zero: $crate::profile::TimeoutZero,
+            yield_order: $crate::profile::YieldOrder,
+            spawn_order: $crate::profile::SpawnOrder,
+            coop_budget_futures: $crate::profile::CoopBudget<false>,
+            coop_budget_native: $crate::profile::CoopBudget<true>,
+            blocking_cap: $crate::profile::BlockingCap,
+            bounded_capacity: $crate::profile::BoundedCapacity,
+            select_fairness: $crate::profile::SelectFairness,
+        }
+    };
+}
+
+/// Something that wants to be called once per probe type.
+pub trait ProbeVisitor {
+    /// Called with each registered probe.
+    fn visit<P: Probe>(&mut self);
+}
+
+macro_rules! visit_list {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        /// Calls `visitor.visit::<P>()` for every probe, in registry order.
+        pub fn visit_probes(visitor: &mut impl ProbeVisitor) {
+            $(visitor.visit::<$ty>();)*
+        }
+    };
+}
+with_probes!(visit_list);
+
+/// One expectation of a profile file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The outcome the probe must report.
+    pub expected: String,
+    /// The upstream doc or source that backs it (URL and what it says).
+    pub source: String,
+}
+
+/// A profile file: probe name → expectation.
+pub type Profile = std::collections::BTreeMap<String, Expectation>;
+
+/// A profile file that does not parse, named by runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    /// The runtime whose `runners/profiles/<id>.toml` is broken.
+    pub runtime: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "runners/profiles/{}.toml: {}", self.runtime, self.reason)
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+/// Parses `R`'s expected profile.
+pub fn profile<R: Native>() -> Result<Profile, ProfileError> {
+    toml::from_str(R::PROFILE).map_err(|e| ProfileError { runtime: R::ID, reason: e.to_string() })
+}
+
+/// `Err("behaviour changed: …")` if `observed` differs from `expected`.
+pub fn compare(probe: &str, runtime: &str, expected: &str, observed: &str) -> Result<(), String> {
+    if expected == observed {
+        Ok(())
+    } else {
+        Err(format!("behaviour changed: {probe} on {runtime}: expected {expected}, saw {observed}"))
+    }
+}
+
+/// The configuration probes run with: one worker (see the [module docs](self)).
+pub fn config() -> Config {
+    Config { workers: 1 }
+}
+
+/// Builds `R` with [`config`]; a runtime that cannot start is a probe failure.
+pub fn start<R: Native>() -> R {
+    R::new(&config()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `future` as a spawned task (on a worker, not on the `block_on`
+/// thread) and returns its output.
+pub fn in_task<R: Native, T: Send + 'static>(rt: &R, future: impl Future<Output = T> + Send + 'static) -> T {
+    rt.block_on(async move { R::spawn(future).await })
+}
+
+/// Completes after `duration`, timed by a thread of its own: a bound that
+/// does not depend on the runtime under test.
+pub fn os_timer(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+    let (tx, rx) = oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        std::thread::sleep(duration);
+        let _ = tx.send(());
+    });
+    rx.map(drop)
+}
+
+/// `future`'s output, or `None` if [`os_timer`]`(limit)` fires first.
+pub async fn bounded<T>(limit: Duration, future: impl Future<Output = T>) -> Option<T> {
+    match future::select(pin!(future), pin!(os_timer(limit))).await {
+        Either::Left((v, _)) => Some(v),
+        Either::Right(_) => None,
+    }
+}
+
+/// How long a probe waits for something that should happen (loose: ≥ 1 s).
+pub const WAIT: Duration = Duration::from_secs(3);
+
+/// Every probe panic's message starts with this, so the quiet hook knows it.
+pub const PANIC: &str = "arena probe panic";
+
+/// Installs (once) a panic hook that stays silent for the probes' own,
+/// deliberate panics ([`PANIC`]) and passes every other panic to the
+/// previous hook.
+pub fn quiet_probe_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !message(info.payload()).contains(PANIC) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The message of a panic payload.
+pub fn message(payload: &(dyn Any + Send)) -> String {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(s), _) => (*s).to_owned(),
+        (_, Some(s)) => s.clone(),
+        _ => "a panic whose payload is not a string".to_owned(),
+    }
+}
+
+/// `f()`, or the message it panicked with.
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| message(p.as_ref()))
+}
+
+/// `future`'s output, or the message it panicked with.
+pub async fn catch_async<T>(future: impl Future<Output = T>) -> Result<T, String> {
+    AssertUnwindSafe(future).catch_unwind().await.map_err(|p| message(p.as_ref()))
+}

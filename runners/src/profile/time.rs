@@ -1,0 +1,134 @@
+//! Probes of timers: how late a short sleep ends, whether `sleep(0)` is
+//! ready at once, and what a zero timeout does to a future that yields once.
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use futures::task::noop_waker_ref;
+
+use super::{Native, Observed, Probe, in_task, start};
+
+/// Sleeps timed by [`TimerGranularity`].
+const SLEEPS: usize = 41;
+
+/// The median lateness of a 1 ms sleep, as a class.
+#[derive(Debug)]
+pub struct TimerGranularity;
+
+impl TimerGranularity {
+    /// The class of a median overshoot; bounds sit between the clusters
+    /// runtimes fall into, so noise does not move a runtime across one.
+    fn class(overshoot: Duration) -> &'static str {
+        match overshoot.as_micros() {
+            0..500 => "fine (< 0.5 ms late)",
+            500..5_000 => "ms tick (0.5-5 ms late)",
+            _ => "coarse (>= 5 ms late)",
+        }
+    }
+}
+
+impl Probe for TimerGranularity {
+    const NAME: &'static str = "timer_granularity";
+    const QUESTION: &'static str = "median lateness of 41 sequential 1 ms sleeps, as a class: fine (< 0.5 ms), \
+        ms tick (0.5-5 ms) or coarse (>= 5 ms)";
+
+    fn run<R: Native>() -> Observed {
+        let rt = start::<R>();
+        in_task(&rt, async {
+            let want = Duration::from_millis(1);
+            let mut late = Vec::with_capacity(SLEEPS);
+            for _ in 0..SLEEPS {
+                let start = Instant::now();
+                R::sleep(want).await;
+                late.push(start.elapsed().saturating_sub(want));
+            }
+            late.sort();
+            let median = late[SLEEPS / 2];
+            Observed::with(Self::class(median), format!("median {median:?} late, max {:?}", late[SLEEPS - 1]))
+        })
+    }
+}
+
+/// Whether `sleep(0)` completes without its task yielding.
+#[derive(Debug)]
+pub struct SleepZero;
+
+impl SleepZero {
+    const TRIALS: usize = 5;
+    const BLOCK: Duration = Duration::from_millis(10);
+}
+
+impl Probe for SleepZero {
+    const NAME: &'static str = "sleep_zero";
+    const QUESTION: &'static str = "sleep(0) inside a task, polled at once and, if pending, again after blocking \
+        the task's thread 10 ms without yielding (5 trials): ready without yielding, or pending until the task \
+        yields (whether an immediate poll is ready is in the detail: with a timer thread it is a race)";
+
+    fn run<R: Native>() -> Observed {
+        let rt = start::<R>();
+        in_task(&rt, async {
+            let (mut at_once, mut later) = (0, 0);
+            for _ in 0..Self::TRIALS {
+                let mut sleep = pin!(R::sleep(Duration::ZERO));
+                let mut poll = || sleep.as_mut().poll(&mut Context::from_waker(noop_waker_ref())).is_ready();
+                if poll() {
+                    at_once += 1;
+                    continue;
+                }
+                std::thread::sleep(Self::BLOCK);
+                if poll() {
+                    later += 1;
+                    continue;
+                }
+                sleep.await;
+            }
+            let outcome = match at_once + later {
+                n if n == Self::TRIALS => "ready without yielding",
+                0 => "pending until the task yields",
+                _ => "sometimes ready without yielding",
+            };
+            let detail = format!(
+                "of {} trials, {at_once} ready at an immediate poll, {later} after {:?}",
+                Self::TRIALS,
+                Self::BLOCK
+            );
+            Observed::with(outcome, detail)
+        })
+    }
+}
+
+/// `timeout(0, f)` where `f` yields once before finishing.
+#[derive(Debug)]
+pub struct TimeoutZero;
+
+impl Probe for TimeoutZero {
+    const NAME: &'static str = "timeout_zero";
+    const QUESTION: &'static str = "the runtime's own timeout of 0 around a future that yields once, then \
+        finishes: completes, elapsed, or n/a (no timeout of its own)";
+
+    fn run<R: Native>() -> Observed {
+        let rt = start::<R>();
+        in_task(&rt, async {
+            let mut polls = 0u32;
+            let f = futures::future::poll_fn(|cx| {
+                polls += 1;
+                if polls > 1 {
+                    Poll::Ready(7u64)
+                } else {
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+            });
+            let Some(timeout) = R::timeout(Duration::ZERO, f) else {
+                return Observed::not_applicable("no timeout of its own");
+            };
+            let outcome = match timeout.await {
+                Some(7) => "completes",
+                Some(_) => "wrong value",
+                None => "elapsed",
+            };
+            Observed::with(outcome, R::TIMEOUT)
+        })
+    }
+}
