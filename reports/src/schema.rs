@@ -198,41 +198,63 @@ pub struct OverheadPair {
 }
 
 /// Schema tag of a conformance file (`arena conformance`).
-pub const CONFORMANCE_SCHEMA: &str = "arena-conformance/1";
+pub const CONFORMANCE_SCHEMA: &str = "arena-conformance/2";
 
-/// What `arena conformance` found: one cell per runtime × check.
+/// What `arena conformance` found: one cell per runtime × contract check and
+/// runtime × behaviour probe.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conformance {
     /// Always [`CONFORMANCE_SCHEMA`].
     pub schema: String,
     /// Where it ran.
     pub environment: Environment,
-    /// Every runtime × check.
+    /// Every runtime × check and runtime × probe run.
     pub cells: Vec<ConformanceCell>,
 }
 
-/// One contract check on one runtime.
+/// One contract check or behaviour probe on one runtime.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConformanceCell {
     /// Runtime id.
     pub runtime: String,
-    /// Check name.
+    /// Which layer the check belongs to.
+    pub layer: Layer,
+    /// Check or probe name.
     pub check: String,
     /// What happened.
     pub outcome: Outcome,
+    /// Profile probes: the named outcome seen (`detach`), or `hang after <n> s`
+    /// / `aborted: …` when the probe's process did not report one.
+    pub observed: Option<String>,
+    /// Profile probes: the outcome the runtime's profile file expects.
+    pub expected: Option<String>,
     /// For anything but `ok`, in words: `broken: <what the check saw>`,
-    /// `hang after <n> s`, `aborted: <panic message or signal>`.
+    /// `behaviour changed: <probe> on <runtime>: expected X, saw Y`,
+    /// `hang after <n> s`, `aborted: <panic message or signal>`; for `ok`
+    /// probes, the measurements behind the outcome, if any.
     pub detail: Option<String>,
 }
 
-/// How a check ended.
+/// The two layers of the conformance suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    /// Behaviour every runtime must show.
+    Contract,
+    /// Where runtimes legitimately differ, checked against expectations.
+    Profile,
+}
+
+/// How a check or probe ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
-    /// The runtime kept the contract.
+    /// The runtime kept the contract, or showed its expected behaviour.
     Ok,
     /// The check ran and saw the contract broken.
     Broken,
+    /// The probe ran and saw another outcome than the profile expects.
+    Changed,
     /// The check did not finish before the watchdog stopped it.
     Hang,
     /// The process died (panic escaping the runtime, abort, signal).

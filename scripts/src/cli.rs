@@ -118,10 +118,15 @@ pub struct ConformanceArgs {
     /// Runtimes to check (comma list or repeated) [default: all].
     #[arg(long = "runtime", value_delimiter = ',')]
     pub runtimes: Vec<String>,
-    /// Checks to run (comma list or repeated) [default: all].
+    /// Contract checks to run (comma list or repeated) [default: all; none if
+    /// only --probe is given].
     #[arg(long = "check", value_delimiter = ',')]
     pub checks: Vec<String>,
-    /// Print the matrix as GitHub Markdown instead of a terminal table.
+    /// Behaviour probes to run (comma list or repeated) [default: all; none if
+    /// only --check is given].
+    #[arg(long = "probe", value_delimiter = ',')]
+    pub probes: Vec<String>,
+    /// Print the matrices as GitHub Markdown instead of terminal tables.
     #[arg(long)]
     pub markdown: bool,
     /// A check still running after this many seconds is stopped: "hang". The
@@ -130,10 +135,15 @@ pub struct ConformanceArgs {
     /// takes over a minute here).
     #[arg(long, default_value_t = 300)]
     pub timeout_s: u64,
-    /// Where to write the matrix as JSON.
+    /// A probe still running after this many seconds is stopped: "hang"
+    /// (probes bound their own waits to a few seconds).
+    #[arg(long, default_value_t = 20)]
+    pub probe_timeout_s: u64,
+    /// Where to write the matrices as JSON.
     #[arg(long, default_value = "target/arena/conformance.json")]
     pub out: PathBuf,
-    /// Worker threads for multi-threaded runtimes [default: available cores].
+    /// Worker threads for multi-threaded runtimes in contract checks
+    /// [default: available cores]; probes always use one.
     #[arg(long)]
     pub workers: Option<usize>,
 }

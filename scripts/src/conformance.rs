@@ -1,6 +1,7 @@
-//! `arena conformance`: the contract on every runtime, each runtime × check
-//! in a child process of its own under a watchdog, so a runtime that
-//! deadlocks or kills its process becomes a cell of the matrix.
+//! `arena conformance`: the contract and the behaviour profile on every
+//! runtime, each runtime × check (or probe) in a child process of its own
+//! under a watchdog, so a runtime that deadlocks or kills its process becomes
+//! a cell of the matrix.
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
@@ -8,15 +9,16 @@ use anyhow::Context;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::write_json_atomic;
-use reports::schema::{CONFORMANCE_SCHEMA, Conformance, ConformanceCell, Outcome};
-use runners::conformance::{checks, runtime_ids};
+use reports::schema::{CONFORMANCE_SCHEMA, Conformance, ConformanceCell, Layer, Outcome};
+use runners::conformance::{checks, expectation, probes, runtime_ids};
 use runners::harness::UnknownName;
+use runners::profile::compare;
 
 use crate::Usage;
-use crate::child::run_watched;
+use crate::child::{Ended, run_watched};
 use crate::cli::{ConformanceArgs, ConformanceCellArgs};
 
-/// What a cell process prints last: `ok`, or `broken: <why>`.
+/// What a check's cell process prints last: `ok`, or `broken: <why>`.
 const OK: &str = "ok";
 const BROKEN: &str = "broken: ";
 /// What a probe's cell process prints: its detail, then its outcome last.
@@ -32,36 +34,45 @@ fn pick(flag: &str, wanted: &[String], valid: Vec<&'static str>) -> Result<Vec<&
 
 pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let runtimes = pick("--runtime", &args.runtimes, runtime_ids())?;
-    let all_checks = checks();
-    let check_names = pick("--check", &args.checks, all_checks.iter().map(|c| c.name).collect())?;
+    let mut check_names = pick("--check", &args.checks, checks().iter().map(|c| c.name).collect())?;
+    let mut probe_names = pick("--probe", &args.probes, probes().iter().map(|p| p.name).collect())?;
+    // Naming only one layer's items runs only that layer.
+    if args.checks.is_empty() && !args.probes.is_empty() {
+        check_names.clear();
+    }
+    if args.probes.is_empty() && !args.checks.is_empty() {
+        probe_names.clear();
+    }
     crate::cli::config(args.workers)?;
     let exe = std::env::current_exe().context("cannot find the arena executable")?;
-    let timeout = Duration::from_secs(args.timeout_s.max(1));
-    let bar = ProgressBar::new((runtimes.len() * check_names.len()) as u64);
+    let jobs: Vec<(Layer, &str)> = (check_names.iter().map(|&c| (Layer::Contract, c)))
+        .chain(probe_names.iter().map(|&p| (Layer::Profile, p)))
+        .collect();
+    let bar = ProgressBar::new((runtimes.len() * jobs.len()) as u64);
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
     let mut cells = Vec::new();
     for &runtime in &runtimes {
-        for &check in &check_names {
-            bar.set_message(format!("{check} on {runtime}"));
+        for &(layer, name) in &jobs {
+            bar.set_message(format!("{name} on {runtime}"));
+            let (flag, timeout) = match layer {
+                Layer::Contract => ("--check", args.timeout_s),
+                Layer::Profile => ("--probe", args.probe_timeout_s),
+            };
+            let timeout = Duration::from_secs(timeout.max(1));
             let mut cmd = Command::new(&exe);
-            cmd.args(["conformance-cell", "--runtime", runtime, "--check", check]);
-            if let Some(w) = args.workers {
+            cmd.args(["conformance-cell", "--runtime", runtime, flag, name]);
+            if let (Some(w), Layer::Contract) = (args.workers, layer) {
                 cmd.args(["--workers", &w.to_string()]);
             }
             let ended = run_watched(cmd, timeout)?;
-            let (outcome, detail) = match (ended.failure(timeout), ended.stdout.lines().last()) {
-                (None, Some(OK)) => (Outcome::Ok, None),
-                (None, Some(line)) if line.starts_with(BROKEN) => (Outcome::Broken, Some(line.to_owned())),
-                (None, other) => (Outcome::Aborted, Some(format!("aborted: no verdict from the check: {other:?}"))),
-                (Some(_), _) if ended.status.is_none() => {
-                    (Outcome::Hang, Some(format!("hang after {} s", timeout.as_secs())))
-                }
-                (Some(why), _) => (Outcome::Aborted, Some(format!("aborted: {why}"))),
+            let cell = match layer {
+                Layer::Contract => contract_cell(runtime, name, &ended, timeout),
+                Layer::Profile => profile_cell(runtime, name, &ended, timeout),
             };
-            if let Some(detail) = &detail {
-                bar.println(format!("{check} on {runtime}: {detail}"));
+            if cell.outcome != Outcome::Ok {
+                bar.println(format!("{name} on {runtime}: {}", cell.detail.as_deref().unwrap_or("?")));
             }
-            cells.push(ConformanceCell { runtime: runtime.to_owned(), check: check.to_owned(), outcome, detail });
+            cells.push(cell);
             bar.inc(1);
         }
     }
@@ -70,14 +81,92 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let result =
         Conformance { schema: CONFORMANCE_SCHEMA.to_owned(), environment: runners::info::environment(&command), cells };
     write_json_atomic(&args.out, &result)?;
-    print_matrix(&result, &runtimes, &check_names, args.markdown);
+    if !check_names.is_empty() {
+        print_matrix(&result, Layer::Contract, &runtimes, &check_names, args.markdown);
+    }
+    if !probe_names.is_empty() {
+        print_matrix(&result, Layer::Profile, &runtimes, &probe_names, args.markdown);
+    }
+    for c in result.cells.iter().filter(|c| c.outcome != Outcome::Ok) {
+        println!("- {} on {}: {}", c.check, c.runtime, c.detail.as_deref().unwrap_or(short(c.outcome)));
+    }
     println!("results: {}", args.out.display());
     let all_ok = result.cells.iter().all(|c| c.outcome == Outcome::Ok);
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// Why a cell process gave no verdict: `Hang` or `Aborted`, in words.
+fn died(ended: &Ended, timeout: Duration) -> Option<(Outcome, String)> {
+    let why = ended.failure(timeout)?;
+    Some(if ended.status.is_none() {
+        (Outcome::Hang, format!("hang after {} s", timeout.as_secs()))
+    } else {
+        (Outcome::Aborted, format!("aborted: {why}"))
+    })
+}
+
+fn contract_cell(runtime: &str, check: &str, ended: &Ended, timeout: Duration) -> ConformanceCell {
+    let (outcome, detail) = match (died(ended, timeout), ended.stdout.lines().last()) {
+        (Some((outcome, why)), _) => (outcome, Some(why)),
+        (None, Some(OK)) => (Outcome::Ok, None),
+        (None, Some(line)) if line.starts_with(BROKEN) => (Outcome::Broken, Some(line.to_owned())),
+        (None, other) => (Outcome::Aborted, Some(format!("aborted: no verdict from the check: {other:?}"))),
+    };
+    let layer = Layer::Contract;
+    ConformanceCell {
+        runtime: runtime.into(),
+        layer,
+        check: check.into(),
+        outcome,
+        observed: None,
+        expected: None,
+        detail,
+    }
+}
+
+fn profile_cell(runtime: &str, probe: &str, ended: &Ended, timeout: Duration) -> ConformanceCell {
+    let last = ended.stdout.lines().last().unwrap_or_default();
+    let (mut outcome, observed, mut detail) = match died(ended, timeout) {
+        Some((outcome, why)) => (outcome, why, None),
+        None => match last.strip_prefix(OBSERVED) {
+            Some(seen) => {
+                let detail = ended.stdout.lines().find_map(|l| l.strip_prefix(DETAIL)).map(str::to_owned);
+                (Outcome::Ok, seen.to_owned(), detail)
+            }
+            None => (Outcome::Aborted, format!("aborted: no outcome from the probe: {last:?}"), None),
+        },
+    };
+    let expected = match expectation(runtime, probe) {
+        Ok(e) => Some(e.expected),
+        Err(why) => {
+            outcome = Outcome::Changed;
+            detail = Some(why);
+            None
+        }
+    };
+    if let Some(Err(changed)) = expected.as_deref().map(|e| compare(probe, runtime, e, &observed)) {
+        if outcome == Outcome::Ok {
+            outcome = Outcome::Changed;
+        }
+        detail = Some(match detail {
+            Some(d) => format!("{changed} ({d})"),
+            None => changed,
+        });
+    }
+    let layer = Layer::Profile;
+    ConformanceCell {
+        runtime: runtime.into(),
+        layer,
+        check: probe.into(),
+        outcome,
+        observed: Some(observed),
+        expected,
+        detail,
+    }
+}
+
 /// One check or probe on one runtime, in this process: prints `ok` or
-/// `broken: …` for a check, `observed: <outcome>` (then `detail: …`) for a probe.
+/// `broken: …` for a check, `observed: <outcome>` (after `detail: …`) for a probe.
 pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
     let config = crate::cli::config(args.workers)?;
     if let Some(probe) = &args.probe {
@@ -107,19 +196,33 @@ fn short(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Ok => "ok",
         Outcome::Broken => "BROKEN",
+        Outcome::Changed => "CHANGED",
         Outcome::Hang => "hang",
         Outcome::Aborted => "aborted",
     }
 }
 
-fn print_matrix(result: &Conformance, runtimes: &[&str], checks: &[&str], markdown: bool) {
-    let find = |r: &str, c: &str| result.cells.iter().find(|x| x.runtime == r && x.check == c);
-    let header: Vec<String> =
-        std::iter::once("check".to_owned()).chain(runtimes.iter().map(|r| r.to_string())).collect();
-    let rows: Vec<Vec<String>> = checks
+/// The text of one matrix cell: `ok`/`BROKEN`/… for the contract, the
+/// observed outcome for a probe (marked `≠` when it is not the expected one).
+fn label(cell: &ConformanceCell) -> String {
+    match (cell.layer, &cell.observed) {
+        (Layer::Profile, Some(seen)) if cell.outcome == Outcome::Ok => seen.clone(),
+        (Layer::Profile, Some(seen)) => format!("≠ {seen}"),
+        _ => short(cell.outcome).to_owned(),
+    }
+}
+
+fn print_matrix(result: &Conformance, layer: Layer, runtimes: &[&str], names: &[&str], markdown: bool) {
+    let find = |r: &str, c: &str| result.cells.iter().find(|x| x.layer == layer && x.runtime == r && x.check == c);
+    let first = match layer {
+        Layer::Contract => "check",
+        Layer::Profile => "probe",
+    };
+    let header: Vec<String> = std::iter::once(first.to_owned()).chain(runtimes.iter().map(|r| r.to_string())).collect();
+    let rows: Vec<Vec<String>> = names
         .iter()
         .map(|c| {
-            let cells = runtimes.iter().map(|r| find(r, c).map_or("-", |x| short(x.outcome)).to_owned());
+            let cells = runtimes.iter().map(|r| find(r, c).map_or("-".to_owned(), label));
             std::iter::once(c.to_string()).chain(cells).collect()
         })
         .collect();
@@ -127,8 +230,9 @@ fn print_matrix(result: &Conformance, runtimes: &[&str], checks: &[&str], markdo
         println!("| {} |", header.join(" | "));
         println!("|{}", "---|".repeat(header.len()));
         for row in rows {
-            println!("| {} |", row.join(" | "));
+            println!("| {} |", row.join(" | ").replace('\n', " "));
         }
+        println!();
     } else {
         let mut t = comfy_table::Table::new();
         t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
@@ -136,8 +240,5 @@ fn print_matrix(result: &Conformance, runtimes: &[&str], checks: &[&str], markdo
             t.add_row(row);
         }
         println!("{t}");
-    }
-    for c in result.cells.iter().filter(|c| c.outcome != Outcome::Ok) {
-        println!("- {} on {}: {}", c.check, c.runtime, c.detail.as_deref().unwrap_or(short(c.outcome)));
     }
 }

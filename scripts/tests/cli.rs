@@ -151,20 +151,37 @@ fn conformance_survives_a_runtime_that_deadlocks_and_one_that_aborts() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("conformance.json");
     let runtimes = "--runtime=tokio-ct,test-deadlocks,test-aborts";
-    let out = conformance(&json, true, &[runtimes, "--check", "join_returns_value", "--timeout-s", "2"]);
+    let (check, probe) = (["--check", "join_returns_value", "--timeout-s", "2"], ["--probe", "spawn_order"]);
+    let out = conformance(&json, true, &[&[runtimes][..], &check, &probe, &["--probe-timeout-s", "2"]].concat());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let saved: reports::schema::Conformance = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-    use reports::schema::Outcome;
-    let cell = |r: &str| saved.cells.iter().find(|c| c.runtime == r).unwrap_or_else(|| panic!("no {r} cell"));
-    assert_eq!((cell("tokio-ct").outcome, cell("tokio-ct").detail.as_deref()), (Outcome::Ok, None));
-    assert_eq!(cell("test-deadlocks").outcome, Outcome::Hang);
-    assert_eq!(cell("test-deadlocks").detail.as_deref(), Some("hang after 2 s"));
-    let aborted = cell("test-aborts");
-    assert_eq!(aborted.outcome, Outcome::Aborted);
-    let detail = aborted.detail.as_deref().unwrap_or_default();
-    assert!(detail.starts_with("aborted: test-aborts: the runtime blew up") && detail.contains("SIGABRT"), "{detail}");
+    assert_eq!(saved.schema, reports::schema::CONFORMANCE_SCHEMA);
+    use reports::schema::{Layer, Outcome};
+    let cell = |r: &str, layer: Layer| {
+        let found = saved.cells.iter().find(|c| c.runtime == r && c.layer == layer);
+        found.unwrap_or_else(|| panic!("no {r} {layer:?} cell"))
+    };
+    let ok = cell("tokio-ct", Layer::Contract);
+    assert_eq!((ok.outcome, ok.detail.as_deref()), (Outcome::Ok, None));
+    let ok = cell("tokio-ct", Layer::Profile);
+    assert_eq!(
+        (ok.outcome, ok.observed.as_deref(), ok.expected.as_deref()),
+        (Outcome::Ok, Some("1234 (FIFO)"), Some("1234 (FIFO)"))
+    );
+    for layer in [Layer::Contract, Layer::Profile] {
+        let hung = cell("test-deadlocks", layer);
+        assert_eq!(hung.outcome, Outcome::Hang, "{hung:?}");
+        let aborted = cell("test-aborts", layer);
+        assert_eq!(aborted.outcome, Outcome::Aborted, "{aborted:?}");
+        let detail = aborted.detail.as_deref().unwrap_or_default();
+        assert!(detail.contains("aborted: test-aborts: the runtime blew up") && detail.contains("SIGABRT"), "{detail}");
+    }
+    assert_eq!(cell("test-deadlocks", Layer::Contract).detail.as_deref(), Some("hang after 2 s"));
+    let changed = cell("test-deadlocks", Layer::Profile).detail.as_deref().unwrap_or_default();
+    assert_eq!(changed, "behaviour changed: spawn_order on test-deadlocks: expected 1234 (FIFO), saw hang after 2 s");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("join_returns_value") && stdout.contains("hang after 2 s"), "{stdout}");
+    assert!(stdout.contains("≠ hang after 2 s"), "{stdout}");
 }
 
 #[test]
@@ -174,6 +191,10 @@ fn conformance_names_are_checked_and_test_runtimes_stay_hidden() {
     for (args, start) in [
         (vec!["--runtime", "test-deadlocks"], "error: --runtime: unknown name 'test-deadlocks' (valid: tokio-ct,"),
         (vec!["--check", "no_such_check"], "error: --check: unknown name 'no_such_check' (valid: task_runs_unjoined,"),
+        (
+            vec!["--probe", "no_such_probe"],
+            "error: --probe: unknown name 'no_such_probe' (valid: drop_unpolled_handle,",
+        ),
     ] {
         let out = conformance(&json, false, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -183,13 +204,18 @@ fn conformance_names_are_checked_and_test_runtimes_stay_hidden() {
 }
 
 #[test]
-fn conformance_prints_a_markdown_matrix_of_every_check() {
+fn conformance_prints_a_markdown_matrix_of_every_check_and_probe() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("conformance.json");
     let out = conformance(&json, false, &["--runtime", "smol-local", "--markdown"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let rows: Vec<_> = stdout.lines().filter(|l| l.starts_with("| ") && l.ends_with(" | ok |")).collect();
-    assert_eq!(rows.len(), 10, "{stdout}");
-    assert!(stdout.starts_with("| check | smol-local |\n|---|---|\n"), "{stdout}");
+    let (contract, profile) = stdout.split_once("\n\n").expect("two tables");
+    assert!(contract.starts_with("| check | smol-local |\n|---|---|\n"), "{stdout}");
+    assert_eq!(contract.lines().filter(|l| l.ends_with(" | ok |")).count(), 10, "{stdout}");
+    assert!(profile.starts_with("| probe | smol-local |\n|---|---|\n"), "{stdout}");
+    let probes = runners::conformance::probes();
+    assert_eq!(profile.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| probe")).count(), probes.len());
+    assert!(profile.contains("| drop_unpolled_handle | cancel |\n"), "{stdout}");
+    assert!(!profile.contains('≠'), "{stdout}");
 }

@@ -28,7 +28,7 @@ impl<const NATIVE: bool> Probe for CoopBudget<NATIVE> {
 
     fn run<R: Native>() -> Observed {
         if R::THREAD_PER_TASK {
-            return Observed::not_applicable("every task is an OS thread; siblings run in parallel");
+            return Observed::not_applicable("thread per task");
         }
         let rt = start::<R>();
         in_task(&rt, async {

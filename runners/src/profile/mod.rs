@@ -23,9 +23,9 @@ use std::pin::pin;
 use std::sync::Once;
 use std::time::Duration;
 
+use futures::Stream;
 use futures::channel::{mpsc, oneshot};
 use futures::future::{self, Either, FutureExt};
-use futures::Stream;
 use serde::Deserialize;
 use workloads::Config;
 
@@ -240,7 +240,12 @@ impl std::error::Error for ProfileError {}
 
 /// Parses `R`'s expected profile.
 pub fn profile<R: Native>() -> Result<Profile, ProfileError> {
-    toml::from_str(R::PROFILE).map_err(|e| ProfileError { runtime: R::ID, reason: e.to_string() })
+    parse(R::ID, R::PROFILE)
+}
+
+/// Parses the profile file text of `runtime`.
+fn parse(runtime: &'static str, text: &str) -> Result<Profile, ProfileError> {
+    toml::from_str(text).map_err(|e| ProfileError { runtime, reason: e.to_string().replace('\n', " ") })
 }
 
 /// `Err("behaviour changed: …")` if `observed` differs from `expected`.
@@ -325,4 +330,27 @@ pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 /// `future`'s output, or the message it panicked with.
 pub async fn catch_async<T>(future: impl Future<Output = T>) -> Result<T, String> {
     AssertUnwindSafe(future).catch_unwind().await.map_err(|p| message(p.as_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_profile_names_its_file_and_the_problem() {
+        let e = parse("tokio-ct", "[spawn_order]\nexpected = \"1234 (FIFO)\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("runners/profiles/tokio-ct.toml: "), "{e}");
+        assert!(e.to_string().contains("source"), "{e}");
+        let e = parse("smol-mt", "[x]\nexpected = \"a\"\nsource = \"b\"\nextra = 1\n").unwrap_err();
+        assert!(e.to_string().contains("extra"), "{e}");
+    }
+
+    #[test]
+    fn a_different_outcome_is_a_behaviour_change() {
+        assert_eq!(compare("spawn_order", "tokio-mt", "4123 (LIFO slot)", "4123 (LIFO slot)"), Ok(()));
+        assert_eq!(
+            compare("spawn_order", "tokio-mt", "4123 (LIFO slot)", "1234 (FIFO)"),
+            Err("behaviour changed: spawn_order on tokio-mt: expected 4123 (LIFO slot), saw 1234 (FIFO)".to_owned())
+        );
+    }
 }

@@ -45,7 +45,7 @@ impl Probe for PanicDetached {
 
     fn run<R: Native>() -> Observed {
         if R::THREAD_PER_TASK {
-            return Observed::not_applicable("every task is an OS thread; a panic ends only its own");
+            return Observed::not_applicable("thread per task");
         }
         quiet_probe_panics();
         let rt = start::<R>();

@@ -161,7 +161,7 @@ impl Probe for YieldOrder {
 
     fn run<R: Native>() -> Observed {
         if R::THREAD_PER_TASK {
-            return Observed::not_applicable("every task is an OS thread; no scheduler order");
+            return Observed::not_applicable("thread per task");
         }
         let rt = start::<R>();
         in_task(&rt, async {
@@ -199,7 +199,7 @@ impl Probe for SpawnOrder {
 
     fn run<R: Native>() -> Observed {
         if R::THREAD_PER_TASK {
-            return Observed::not_applicable("every task is an OS thread; no scheduler order");
+            return Observed::not_applicable("thread per task");
         }
         let rt = start::<R>();
         in_task(&rt, async {

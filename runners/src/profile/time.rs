@@ -121,7 +121,7 @@ impl Probe for TimeoutZero {
                 }
             });
             let Some(timeout) = R::timeout(Duration::ZERO, f) else {
-                return Observed::not_applicable("no timeout of its own");
+                return Observed::not_applicable("no timeout API");
             };
             let outcome = match timeout.await {
                 Some(7) => "completes",
