@@ -1,4 +1,5 @@
-//! Terminal tables: the listing, and a run's results (cost per item per
+//! Terminal tables: the listing (runtimes, workloads, contract checks,
+//! behaviour probes), and a run's results (cost per item per
 //! runtime, timer lateness, and what did not run).
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell as TCell, CellAlignment, Table};
@@ -40,6 +41,16 @@ pub fn print_list() {
             bench,
             summary,
         ]);
+    }
+    println!("{t}");
+    let mut t = table(["contract check", "what every runtime must do"].map(String::from).to_vec());
+    for c in runners::conformance::checks() {
+        t.add_row(vec![c.name, c.claim]);
+    }
+    println!("{t}");
+    let mut t = table(["behaviour probe", "what it asks, and its outcomes"].map(String::from).to_vec());
+    for p in runners::conformance::probes() {
+        t.add_row(vec![p.name, p.question]);
     }
     println!("{t}");
 }
