@@ -19,7 +19,7 @@ use workloads::{Config, Runtime, StartError};
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native, accepted, catch};
-use crate::support::AnyThread;
+use crate::support::{AnyThread, native_task_is_join_handle};
 
 /// The async-std global runtime.
 #[derive(Debug)]
@@ -105,19 +105,7 @@ impl Native for AsyncStd {
     const TIMEOUT: &'static str = "async_std::future::timeout";
     const CHANNEL: &'static str = "async_std::channel (async-channel 1.x)";
 
-    type Task<T: Send + 'static> = async_std::task::JoinHandle<T>;
-
-    fn spawn_task<F>(future: F) -> Self::Task<F::Output>
-    where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        async_std::task::spawn(future)
-    }
-
-    async fn join_task<T: Send + 'static>(task: Self::Task<T>) -> Result<T, String> {
-        Ok(task.await)
-    }
+    native_task_is_join_handle!();
 
     fn cancel_task<T: Send + 'static>(task: Self::Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
         Some(async move { Ok(task.cancel().await) })

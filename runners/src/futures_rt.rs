@@ -24,7 +24,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native};
-use crate::support::{YieldNow, delegate_helpers, on_new_thread, with_context};
+use crate::support::{YieldNow, delegate_helpers, native_task_is_join_handle, on_new_thread, with_context};
 
 scoped_tls::scoped_thread_local!(static LOCAL: LocalSpawner);
 // The pool, on the `block_on` thread while it runs.
@@ -222,19 +222,7 @@ macro_rules! futures_native {
         impl Native for $ty {
             const PROFILE: &'static str = include_str!($profile);
 
-            type Task<T: Send + 'static> = RemoteHandle<T>;
-
-            fn spawn_task<F>(future: F) -> RemoteHandle<F::Output>
-            where
-                F: Future + Send + 'static,
-                F::Output: Send + 'static,
-            {
-                Self::spawn(future)
-            }
-
-            async fn join_task<T: Send + 'static>(task: RemoteHandle<T>) -> Result<T, String> {
-                Ok(task.await)
-            }
+            native_task_is_join_handle!();
 
             fn cancel_task<T: Send + 'static>(_: RemoteHandle<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
                 None::<std::future::Ready<Cancelled<T>>>

@@ -30,7 +30,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native, accepted, catch};
-use crate::support::{delegate_helpers, with_context};
+use crate::support::{delegate_helpers, native_task_is_join_handle, with_context};
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     let timer = async_io::Timer::after(duration);
@@ -194,19 +194,7 @@ macro_rules! smol_native {
             const TIMEOUT: &'static str = "FutureExt::or with async_io::Timer (smol has no timeout)";
             const CHANNEL: &'static str = "smol::channel (async-channel)";
 
-            type Task<T: Send + 'static> = Task<T>;
-
-            fn spawn_task<F>(future: F) -> Task<F::Output>
-            where
-                F: Future + Send + 'static,
-                F::Output: Send + 'static,
-            {
-                Self::spawn(future)
-            }
-
-            async fn join_task<T: Send + 'static>(task: Task<T>) -> Result<T, String> {
-                Ok(task.await)
-            }
+            native_task_is_join_handle!();
 
             fn cancel_task<T: Send + 'static>(task: Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
                 Some(async move { Ok(task.cancel().await) })

@@ -108,3 +108,26 @@ macro_rules! delegate_helpers {
 }
 
 pub(crate) use delegate_helpers;
+
+/// Writes the `Task`, `spawn_task` and `join_task` items of a `Native` impl
+/// for a runtime whose own join handle is the one the seam already uses
+/// (async-std, smol, the futures executors): awaiting it yields the output.
+macro_rules! native_task_is_join_handle {
+    () => {
+        type Task<T: Send + 'static> = <Self as workloads::Runtime>::JoinHandle<T>;
+
+        fn spawn_task<F>(future: F) -> Self::Task<F::Output>
+        where
+            F: std::future::Future + Send + 'static,
+            F::Output: Send + 'static,
+        {
+            <Self as workloads::Runtime>::spawn(future)
+        }
+
+        async fn join_task<T: Send + 'static>(task: Self::Task<T>) -> Result<T, String> {
+            Ok(task.await)
+        }
+    };
+}
+
+pub(crate) use native_task_is_join_handle;

@@ -149,6 +149,27 @@ fn push(log: &Log, c: char) {
     log.lock().expect("log").push(c);
 }
 
+/// From inside a task of `R` (one worker), spawns one task per label running
+/// `body(log, label)`, awaits them all and returns the log they wrote; `Err`
+/// with the outcome for a runtime that has no scheduling order.
+fn logged_order<R: Native, F>(labels: &'static [char], body: fn(Log, char) -> F) -> Result<String, Observed>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    if R::THREAD_PER_TASK {
+        return Err(Observed::not_applicable("thread per task"));
+    }
+    let rt = start::<R>();
+    Ok(in_task(&rt, async move {
+        let log = Log::default();
+        let tasks: Vec<_> = labels.iter().map(|&c| R::spawn(body(log.clone(), c))).collect();
+        for task in tasks {
+            task.await;
+        }
+        log.lock().expect("log").clone()
+    }))
+}
+
 /// Two tasks that each log and `yield_now` three times: the exact order.
 #[derive(Debug)]
 pub struct YieldOrder;
@@ -160,30 +181,13 @@ impl Probe for YieldOrder {
     const REPEAT: usize = 5;
 
     fn run<R: Native>() -> Observed {
-        if R::THREAD_PER_TASK {
-            return Observed::not_applicable("thread per task");
-        }
-        let rt = start::<R>();
-        in_task(&rt, async {
-            let log = Log::default();
-            let tasks: Vec<_> = ['A', 'B']
-                .into_iter()
-                .map(|c| {
-                    let log = log.clone();
-                    R::spawn(async move {
-                        for _ in 0..3 {
-                            push(&log, c);
-                            R::yield_now().await;
-                        }
-                    })
-                })
-                .collect();
-            for task in tasks {
-                task.await;
+        let order = logged_order::<R, _>(&['A', 'B'], |log, c| async move {
+            for _ in 0..3 {
+                push(&log, c);
+                R::yield_now().await;
             }
-            let order = log.lock().expect("log").clone();
-            Observed::new(order)
-        })
+        });
+        order.map_or_else(|na| na, Observed::new)
     }
 }
 
@@ -198,30 +202,18 @@ impl Probe for SpawnOrder {
     const REPEAT: usize = 5;
 
     fn run<R: Native>() -> Observed {
-        if R::THREAD_PER_TASK {
-            return Observed::not_applicable("thread per task");
-        }
-        let rt = start::<R>();
-        in_task(&rt, async {
-            let log = Log::default();
-            let children: Vec<_> = ['1', '2', '3', '4']
-                .into_iter()
-                .map(|c| {
-                    let log = log.clone();
-                    R::spawn(async move { push(&log, c) })
-                })
-                .collect();
-            for child in children {
-                child.await;
-            }
-            let order = log.lock().expect("log").clone();
-            let class = match order.as_str() {
-                "1234" => "FIFO",
-                "4123" => "LIFO slot",
-                "4321" => "LIFO",
-                _ => "other",
-            };
-            Observed::new(format!("{order} ({class})"))
-        })
+        let order = logged_order::<R, _>(&['1', '2', '3', '4'], |log, c| async move { push(&log, c) });
+        order.map_or_else(
+            |na| na,
+            |order| {
+                let class = match order.as_str() {
+                    "1234" => "FIFO",
+                    "4123" => "LIFO slot",
+                    "4321" => "LIFO",
+                    _ => "other",
+                };
+                Observed::new(format!("{order} ({class})"))
+            },
+        )
     }
 }
