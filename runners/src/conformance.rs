@@ -65,41 +65,31 @@ pub fn runtime_ids() -> Vec<&'static str> {
 /// Runs check `check` on runtime `runtime` in this process. `None` if either
 /// name is unknown; `Some(Err(why))` if the contract is broken.
 pub fn run(runtime: &str, check: &str, config: &Config) -> Option<Result<(), String>> {
-    struct ByName<'a> {
-        runtime: &'a str,
-        check: &'a str,
-        config: &'a Config,
-        out: Option<Result<(), String>>,
-    }
-    impl RuntimeVisitor for ByName<'_> {
-        fn visit<R: Native>(&mut self) {
-            if R::ID == self.runtime {
-                let mut on =
-                    OnRuntime::<R> { check: self.check, config: self.config, out: None, rt: Default::default() };
-                workloads::visit_contract(&mut on);
-                self.out = on.out;
+    struct Run<'a>(&'a str, &'a Config);
+    impl OnRuntime<Option<Result<(), String>>> for Run<'_> {
+        fn call<R: Native>(self) -> Option<Result<(), String>> {
+            struct Find<'a, R> {
+                check: &'a str,
+                config: &'a Config,
+                out: Option<Result<(), String>>,
+                rt: std::marker::PhantomData<R>,
             }
+            impl<R: Runtime> CheckVisitor for Find<'_, R> {
+                fn visit<C: Check>(&mut self) {
+                    if C::NAME == self.check {
+                        self.out = Some(match R::new(self.config) {
+                            Ok(rt) => rt.block_on(C::run::<R>()),
+                            Err(e) => Err(e.to_string()),
+                        });
+                    }
+                }
+            }
+            let mut find = Find::<R> { check: self.0, config: self.1, out: None, rt: Default::default() };
+            workloads::visit_contract(&mut find);
+            find.out
         }
     }
-    struct OnRuntime<'a, R> {
-        check: &'a str,
-        config: &'a Config,
-        out: Option<Result<(), String>>,
-        rt: std::marker::PhantomData<R>,
-    }
-    impl<R: Runtime> CheckVisitor for OnRuntime<'_, R> {
-        fn visit<C: Check>(&mut self) {
-            if C::NAME == self.check {
-                self.out = Some(match R::new(self.config) {
-                    Ok(rt) => rt.block_on(C::run::<R>()),
-                    Err(e) => Err(e.to_string()),
-                });
-            }
-        }
-    }
-    let mut by_name = ByName { runtime, check, config, out: None };
-    visit(&mut by_name);
-    by_name.out
+    on_runtime(runtime, Run(check, config)).flatten()
 }
 
 /// A behaviour probe, for listings.

@@ -214,7 +214,8 @@ with_probes!(visit_list);
 pub struct Expectation {
     /// The outcome the probe must report.
     pub expected: String,
-    /// The upstream doc or source that backs it (URL and what it says).
+    /// The upstream doc or source that backs it: where (crate-version/path:line,
+    /// or the doc) and what it says.
     pub source: String,
 }
 
