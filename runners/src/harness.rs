@@ -89,6 +89,15 @@ impl fmt::Display for UnknownName {
 
 impl std::error::Error for UnknownName {}
 
+/// The names of `valid` that `wanted` (given with `flag`) asks for, in
+/// `valid`'s order; all of them if `wanted` is empty. An unknown name is an error.
+pub fn pick(flag: &str, wanted: &[String], valid: Vec<&'static str>) -> Result<Vec<&'static str>, UnknownName> {
+    if let Some(name) = wanted.iter().find(|w| !valid.contains(&w.as_str())) {
+        return Err(UnknownName { flag: flag.to_owned(), name: name.clone(), valid });
+    }
+    Ok(valid.into_iter().filter(|v| wanted.is_empty() || wanted.iter().any(|w| w == v)).collect())
+}
+
 /// Which cells to run. Empty name lists mean "all".
 #[derive(Debug, Clone)]
 pub struct Selection {
@@ -104,13 +113,8 @@ impl Selection {
     /// Checks every name against the registries; `flags` names where the
     /// runtime and workload names came from, for the error message.
     pub fn check(&self, flags: [&str; 2]) -> Result<(), UnknownName> {
-        let runtimes: Vec<_> = runtimes().iter().map(|r| r.id).collect();
-        let workloads: Vec<_> = workloads().iter().map(|w| w.name).collect();
-        for (names, valid, flag) in [(&self.runtimes, runtimes, flags[0]), (&self.workloads, workloads, flags[1])] {
-            if let Some(name) = names.iter().find(|n| !valid.contains(&n.as_str())) {
-                return Err(UnknownName { flag: flag.to_owned(), name: name.clone(), valid });
-            }
-        }
+        pick(flags[0], &self.runtimes, runtimes().iter().map(|r| r.id).collect())?;
+        pick(flags[1], &self.workloads, workloads().iter().map(|w| w.name).collect())?;
         Ok(())
     }
 

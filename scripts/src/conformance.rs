@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::write_json_atomic;
 use reports::schema::{CONFORMANCE_SCHEMA, Conformance, ConformanceCell, Layer, Outcome};
 use runners::conformance::{checks, expectation, probes, runtime_ids};
-use runners::harness::UnknownName;
+use runners::harness::pick;
 use runners::profile::compare;
 
 use crate::Usage;
@@ -24,13 +24,6 @@ const BROKEN: &str = "broken: ";
 /// What a probe's cell process prints: its detail, then its outcome last.
 const DETAIL: &str = "detail: ";
 const OBSERVED: &str = "observed: ";
-
-fn pick(flag: &str, wanted: &[String], valid: Vec<&'static str>) -> Result<Vec<&'static str>, UnknownName> {
-    if let Some(name) = wanted.iter().find(|w| !valid.contains(&w.as_str())) {
-        return Err(UnknownName { flag: flag.to_owned(), name: name.clone(), valid });
-    }
-    Ok(valid.into_iter().filter(|v| wanted.is_empty() || wanted.iter().any(|w| w == v)).collect())
-}
 
 pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let runtimes = pick("--runtime", &args.runtimes, runtime_ids())?;
