@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{CELL_FILE, CELL_SCHEMA, Cell, CellRecord, Estimate, RESULTS_SCHEMA, Results};
+use crate::schema::{
+    CELL_FILE, CELL_SCHEMA, CONFORMANCE_SCHEMA, Cell, CellRecord, Conformance, Environment, Estimate, OVERHEAD_SCHEMA,
+    OverheadResults, RESULTS_SCHEMA, Results,
+};
 
 /// A file could not be read or written; always names the file.
 #[derive(Debug)]
@@ -58,6 +61,18 @@ impl std::error::Error for FileError {
     }
 }
 
+impl FileError {
+    /// The file system refused `path`.
+    pub fn io(path: &Path, e: io::Error) -> Self {
+        error(path, Problem::Io(e))
+    }
+
+    /// Whether the file does not exist (rather than being unreadable or wrong).
+    pub fn is_not_found(&self) -> bool {
+        matches!(&self.problem, Problem::Io(e) if e.kind() == io::ErrorKind::NotFound)
+    }
+}
+
 fn error(path: &Path, problem: Problem) -> FileError {
     FileError { path: path.to_owned(), problem }
 }
@@ -65,11 +80,17 @@ fn error(path: &Path, problem: Problem) -> FileError {
 /// Writes `value` as pretty JSON to `path` atomically: into a temporary file
 /// beside it, then renamed over it, so a reader never sees half a file.
 pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<(), FileError> {
+    let mut text = serde_json::to_vec_pretty(value).map_err(|e| error(path, Problem::Json(e)))?;
+    text.push(b'\n');
+    write_atomic(path, &text)
+}
+
+/// Writes `bytes` to `path` atomically, creating its directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| error(dir, Problem::Io(e)))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| error(dir, Problem::Io(e)))?;
-    serde_json::to_writer_pretty(&mut tmp, value).map_err(|e| error(path, Problem::Json(e)))?;
-    tmp.write_all(b"\n").and_then(|()| tmp.as_file().sync_all()).map_err(|e| error(path, Problem::Io(e)))?;
+    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| error(path, Problem::Io(e)))?;
     tmp.persist(path).map_err(|e| error(path, Problem::Io(e.error)))?;
     Ok(())
 }
@@ -98,6 +119,21 @@ pub fn read_results(path: &Path) -> Result<Results, FileError> {
     read_tagged(path, RESULTS_SCHEMA)
 }
 
+/// Reads an `arena overhead` file, checking its schema.
+pub fn read_overhead(path: &Path) -> Result<OverheadResults, FileError> {
+    read_tagged(path, OVERHEAD_SCHEMA)
+}
+
+/// Reads an `arena conformance` file, checking its schema.
+pub fn read_conformance(path: &Path) -> Result<Conformance, FileError> {
+    read_tagged(path, CONFORMANCE_SCHEMA)
+}
+
+/// Reads `arena-environment.json`, which `cargo bench` writes beside criterion's output.
+pub fn read_environment(path: &Path) -> Result<Environment, FileError> {
+    read_json(path)
+}
+
 /// criterion's directory for one benchmark id: `<criterion>/<workload>/<runtime>/<size>`.
 pub fn bench_dir(criterion_dir: &Path, workload: &str, runtime: &str, size: u64) -> PathBuf {
     criterion_dir.join(workload).join(runtime).join(size.to_string())
@@ -111,8 +147,12 @@ pub fn write_cell(criterion_dir: &Path, cell: &Cell) -> Result<(), FileError> {
 
 /// Reads the `arena.json` of one benchmark.
 pub fn read_cell(criterion_dir: &Path, workload: &str, runtime: &str, size: u64) -> Result<Cell, FileError> {
-    let path = bench_dir(criterion_dir, workload, runtime, size).join(CELL_FILE);
-    read_tagged::<CellRecord>(&path, CELL_SCHEMA).map(|r| r.cell)
+    read_cell_file(&bench_dir(criterion_dir, workload, runtime, size).join(CELL_FILE))
+}
+
+/// Reads a cell record (`arena.json`) at `path`, checking its schema.
+pub fn read_cell_file(path: &Path) -> Result<Cell, FileError> {
+    read_tagged::<CellRecord>(path, CELL_SCHEMA).map(|r| r.cell)
 }
 
 /// The parts of criterion 0.8's `estimates.json` Arena uses.
@@ -143,7 +183,13 @@ pub fn read_estimate(
     size: u64,
     items: u64,
 ) -> Result<Estimate, FileError> {
-    let path = bench_dir(criterion_dir, workload, runtime, size).join("new").join("estimates.json");
+    read_estimate_in(&bench_dir(criterion_dir, workload, runtime, size).join("new"), items)
+}
+
+/// Reads `estimates.json` from one of criterion's measurement directories
+/// (`new/`, `base/` or a named baseline), as time per run and per item.
+pub fn read_estimate_in(measurement_dir: &Path, items: u64) -> Result<Estimate, FileError> {
+    let path = measurement_dir.join("estimates.json");
     let e: Estimates = read_json(&path)?;
     let finite =
         [e.mean.point_estimate, e.mean.confidence_interval.lower_bound, e.mean.confidence_interval.upper_bound];
@@ -158,4 +204,31 @@ pub fn read_estimate(
         median_ns: e.median.point_estimate,
         per_item_ns: e.mean.point_estimate / items.max(1) as f64,
     })
+}
+
+/// criterion 0.8's `sample.json`: per sample, the iterations run and their total time.
+#[derive(Deserialize)]
+struct Samples {
+    iters: Vec<f64>,
+    times: Vec<f64>,
+}
+
+/// Reads `sample.json` from one of criterion's measurement directories as
+/// the time of one run in each sample, nanoseconds.
+pub fn read_samples_in(measurement_dir: &Path) -> Result<Vec<f64>, FileError> {
+    let path = measurement_dir.join("sample.json");
+    let s: Samples = read_json(&path)?;
+    let bad = |why: &str| error(&path, Problem::Json(serde::de::Error::custom(why)));
+    if s.iters.len() != s.times.len() || s.iters.is_empty() {
+        return Err(bad("iters and times differ in length or are empty"));
+    }
+    s.iters
+        .iter()
+        .zip(&s.times)
+        .map(
+            |(&n, &t)| {
+                if n > 0.0 && t.is_finite() && t >= 0.0 { Ok(t / n) } else { Err(bad("a sample is not positive")) }
+            },
+        )
+        .collect()
 }

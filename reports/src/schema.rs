@@ -35,6 +35,10 @@ pub struct Results {
 /// The machine, toolchain and crate versions behind a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Environment {
+    /// The machine's host name; files from before it was recorded have none.
+    /// The report groups results by machine with it (see `reports::merge`).
+    #[serde(default)]
+    pub host: Option<String>,
     /// CPU model as the kernel reports it.
     pub cpu: String,
     /// Cores available to the process.

@@ -282,7 +282,7 @@ pub struct Harness {
 
 impl Harness {
     /// Registers (and so runs) every selected cell on `c`, which must write
-    /// to `self.criterion_dir`. Returns the cells, measured or skipped.
+    /// to `self.criterion_dir`. Returns the cells measured or skipped (not those criterion filtered out).
     pub fn run(&self, c: &mut Criterion) -> Result<Vec<Cell>, FileError> {
         let mut pass = Pass { harness: self, c, cells: Vec::new(), error: None };
         workloads::visit_workloads(&mut pass);
@@ -372,7 +372,9 @@ impl<B: Body> Cells<'_, '_, B> {
         // Built on first use, so cells criterion filters out cost nothing.
         let rt = OnceCell::new();
         for size in self.harness.selection.sizes.pick(&B::W::SIZES) {
-            let cell = self.cell::<R>(&rt, size);
+            // A cell criterion filtered out (`cargo bench -- <filter>`) was
+            // not measured: it leaves no record claiming it was.
+            let Some(cell) = self.cell::<R>(&rt, size) else { continue };
             if let Err(e) = write_cell(&self.harness.criterion_dir, &cell) {
                 self.error.get_or_insert(e);
             }
@@ -380,18 +382,20 @@ impl<B: Body> Cells<'_, '_, B> {
         }
     }
 
-    fn cell<R: Adapter>(&mut self, rt: &OnceCell<R>, size: usize) -> Cell {
+    fn cell<R: Adapter>(&mut self, rt: &OnceCell<R>, size: usize) -> Option<Cell> {
         let mut cell = WorkloadInfo::of::<B>().cell(R::ID, size, Status::Measured);
         if let Some(reason) = workloads::not_applicable::<B::W, R>(size) {
             cell.status = Status::Skipped(reason);
-            return cell;
+            return Some(cell);
         }
         let expected = B::W::expected(size);
         // 1 ns to 1 hour at 3 significant figures; later values are clamped to an hour.
         let hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid histogram bounds");
         let lateness = RefCell::new(hist);
         let config = &self.harness.config;
+        let ran = std::cell::Cell::new(false);
         self.group.bench_with_input(BenchmarkId::new(R::ID, size), &size, |b, &size| {
+            ran.set(true);
             let rt = rt.get_or_init(|| R::new(config).unwrap_or_else(|e| panic!("{e}")));
             b.iter_custom(|iters| {
                 rt.block_on(async {
@@ -424,6 +428,6 @@ impl<B: Body> Cells<'_, '_, B> {
                 max_ns: hist.max(),
             });
         }
-        cell
+        ran.get().then_some(cell)
     }
 }

@@ -9,6 +9,7 @@ mod build {
 /// The machine and build this process runs on; `command` is recorded as given.
 pub fn environment(command: &str) -> Environment {
     Environment {
+        host: read_trimmed("/proc/sys/kernel/hostname").filter(|h| !h.is_empty()),
         cpu: cpu_model().unwrap_or_else(|| "unknown".to_owned()),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         kernel: read_trimmed("/proc/sys/kernel/osrelease").unwrap_or_else(|| std::env::consts::OS.to_owned()),
@@ -19,10 +20,15 @@ pub fn environment(command: &str) -> Environment {
             debug_assertions: cfg!(debug_assertions),
         },
         crates: build::CRATES.iter().map(|&(n, v)| (n.to_owned(), v.to_owned())).collect(),
-        date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        date: now(),
         command: command.to_owned(),
         git: git_describe(),
     }
+}
+
+/// The time now, RFC 3339 to the second, UTC.
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 /// Exact version of a crate the build used, from Cargo.lock.

@@ -34,6 +34,9 @@ pub enum Command {
     Overhead(OverheadArgs),
     /// Run the conformance contract on every runtime; print the matrix, write JSON.
     Conformance(ConformanceArgs),
+    /// Build the comparison report (index.html, summary.md, results.json) from
+    /// results, criterion output, overhead and conformance files.
+    Report(ReportArgs),
     /// Run one contract check on one runtime in this process (used by `conformance`).
     #[command(hide = true)]
     ConformanceCell(ConformanceCellArgs),
@@ -146,6 +149,33 @@ pub struct ConformanceArgs {
     /// [default: available cores]; probes always use one.
     #[arg(long)]
     pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// `arena run` results files (repeatable) [default, with the other three
+    /// defaults, where they exist: target/arena/results.json].
+    #[arg(long = "results")]
+    pub results: Vec<PathBuf>,
+    /// criterion output directories of `cargo bench` (repeatable) [default: target/criterion].
+    #[arg(long = "criterion")]
+    pub criterion: Vec<PathBuf>,
+    /// Which criterion measurements to read: `new` (the latest) or a
+    /// baseline saved with `--save-baseline NAME`.
+    #[arg(long, default_value = "new")]
+    pub baseline: String,
+    /// `arena overhead` files (repeatable) [default: target/arena/overhead.json].
+    #[arg(long = "overhead")]
+    pub overhead: Vec<PathBuf>,
+    /// `arena conformance` files (repeatable) [default: target/arena/conformance.json].
+    #[arg(long = "conformance")]
+    pub conformance: Vec<PathBuf>,
+    /// Where to write index.html, summary.md and results.json.
+    #[arg(long, default_value = "target/arena/report")]
+    pub out: PathBuf,
+    /// Do not print the terminal tables.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,6 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use anyhow::Context;
-use comfy_table::presets::UTF8_FULL_CONDENSED;
 use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::write_json_atomic;
 use reports::schema::{CONFORMANCE_SCHEMA, Conformance, ConformanceCell, Layer, Outcome};
@@ -74,14 +73,10 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let result =
         Conformance { schema: CONFORMANCE_SCHEMA.to_owned(), environment: runners::info::environment(&command), cells };
     write_json_atomic(&args.out, &result)?;
-    if !check_names.is_empty() {
-        print_matrix(&result, Layer::Contract, &runtimes, &check_names, args.markdown);
-    }
-    if !probe_names.is_empty() {
-        print_matrix(&result, Layer::Profile, &runtimes, &probe_names, args.markdown);
-    }
+    print_matrix(&result, Layer::Contract, &runtimes, args.markdown);
+    print_matrix(&result, Layer::Profile, &runtimes, args.markdown);
     for c in result.cells.iter().filter(|c| c.outcome != Outcome::Ok) {
-        println!("- {} on {}: {}", c.check, c.runtime, c.detail.as_deref().unwrap_or(short(c.outcome)));
+        println!("- {} on {}: {}", c.check, c.runtime, reports::text::conformance_text(c));
     }
     println!("results: {}", args.out.display());
     let all_ok = result.cells.iter().all(|c| c.outcome == Outcome::Ok);
@@ -185,53 +180,12 @@ pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn short(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Ok => "ok",
-        Outcome::Broken => "BROKEN",
-        Outcome::Changed => "CHANGED",
-        Outcome::Hang => "hang",
-        Outcome::Aborted => "aborted",
-    }
-}
-
-/// The text of one matrix cell: `ok`/`BROKEN`/… for the contract, the
-/// observed outcome for a probe (marked `≠` when it is not the expected one).
-fn label(cell: &ConformanceCell) -> String {
-    match (cell.layer, &cell.observed) {
-        (Layer::Profile, Some(seen)) if cell.outcome == Outcome::Ok => seen.clone(),
-        (Layer::Profile, Some(seen)) => format!("≠ {seen}"),
-        _ => short(cell.outcome).to_owned(),
-    }
-}
-
-fn print_matrix(result: &Conformance, layer: Layer, runtimes: &[&str], names: &[&str], markdown: bool) {
-    let find = |r: &str, c: &str| result.cells.iter().find(|x| x.layer == layer && x.runtime == r && x.check == c);
-    let first = match layer {
-        Layer::Contract => "check",
-        Layer::Profile => "probe",
-    };
-    let header: Vec<String> = std::iter::once(first.to_owned()).chain(runtimes.iter().map(|r| r.to_string())).collect();
-    let rows: Vec<Vec<String>> = names
-        .iter()
-        .map(|c| {
-            let cells = runtimes.iter().map(|r| find(r, c).map_or("-".to_owned(), label));
-            std::iter::once(c.to_string()).chain(cells).collect()
-        })
-        .collect();
-    if markdown {
-        println!("| {} |", header.join(" | "));
-        println!("|{}", "---|".repeat(header.len()));
-        for row in rows {
-            println!("| {} |", row.join(" | ").replace('\n', " "));
-        }
-        println!();
-    } else {
-        let mut t = comfy_table::Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
-        for row in rows {
-            t.add_row(row);
-        }
-        println!("{t}");
+/// Prints one layer's matrix: as GitHub Markdown (`--markdown`, the form
+/// the README shows) or as a terminal table.
+fn print_matrix(result: &Conformance, layer: Layer, runtimes: &[&str], markdown: bool) {
+    let runtimes: Vec<String> = runtimes.iter().map(|r| r.to_string()).collect();
+    if let Some(t) = reports::text::conformance_table(&runtimes, &result.cells, layer) {
+        let text = if markdown { reports::markdown::table(&t) } else { reports::terminal::table(&t) };
+        print!("{text}");
     }
 }

@@ -14,6 +14,7 @@ mod child;
 mod cli;
 mod conformance;
 mod overhead;
+mod report;
 mod run;
 mod table;
 
@@ -51,7 +52,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(if e.is::<Usage>() || e.is::<runners::harness::UnknownName>() { 2 } else { 1 })
+            let usage =
+                e.is::<Usage>() || e.is::<runners::harness::UnknownName>() || e.is::<reports::merge::NothingToReport>();
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }
@@ -67,5 +70,6 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Cell(cell) => cell::cell(cell).map(|()| ExitCode::SUCCESS),
         cli::Command::Conformance(args) => conformance::conformance(args),
         cli::Command::ConformanceCell(args) => conformance::cell(args),
+        cli::Command::Report(args) => report::report(args),
     }
 }

@@ -21,16 +21,6 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
     }
     let config = crate::cli::config(args.workers)?;
     let tolerance = args.tolerance_pct / 100.0;
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header(vec![
-        "runtime",
-        "workload",
-        "size",
-        "rounds",
-        "native/adapter (median)",
-        "95 % interval",
-        "verdict",
-    ]);
     let (mut over, mut unsure, mut failed, mut saved) = (false, false, Vec::new(), Vec::new());
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);
@@ -53,30 +43,11 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
                 interval: [o.lower, o.upper],
                 verdict: v.name().to_owned(),
             });
-            let verdict = match v {
-                Verdict::Within => format!("within {}%", args.tolerance_pct),
-                Verdict::Faster => "adapter faster".to_owned(),
-                Verdict::Over => {
-                    over = true;
-                    format!("adapter costs > {}%", args.tolerance_pct)
-                }
-                Verdict::Inconclusive => {
-                    unsure = true;
-                    "inconclusive (noise)".to_owned()
-                }
-            };
-            table.add_row(vec![
-                o.runtime.to_owned(),
-                o.workload.to_owned(),
-                o.size.to_string(),
-                o.rounds.to_string(),
-                format!("{:.4}", o.median),
-                format!("{:.4} .. {:.4}", o.lower, o.upper),
-                verdict,
-            ]);
+            over |= v == Verdict::Over;
+            unsure |= v == Verdict::Inconclusive;
         }
     }
-    println!("{table}");
+    print!("{}", reports::terminal::table(&reports::text::overhead_table(args.tolerance_pct, &saved)));
     for e in &failed {
         println!("FAILED {e}");
     }

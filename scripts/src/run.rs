@@ -1,7 +1,7 @@
 //! `arena run`: the quick matrix. One child process per runtime × workload
 //! pair (`arena cell`), one at a time so cells do not compete for cores,
 //! each under a watchdog; then the cells are collected with criterion's
-//! estimates into `results.json` and a table.
+//! estimates into `results.json`, and the report is written from it.
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::{read_cell, read_estimate, write_json_atomic};
+use reports::merge::Inputs;
 use reports::schema::{Cell, RESULTS_SCHEMA, Results, Settings, Status};
 use runners::harness::{Selection, SizeChoice, WorkloadInfo};
 
@@ -65,8 +66,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let results = Results { schema: RESULTS_SCHEMA.to_owned(), environment, settings, cells };
     let path = args.out.join("results.json");
     write_json_atomic(&path, &results)?;
-    crate::table::print_results(&results);
     println!("results: {}", path.display());
+    // The report of this run, with this machine's conformance and overhead
+    // files when an earlier `arena conformance` / `arena overhead` left them.
+    let report_dir = args.out.join("report");
+    let extra = |name: &str| Some(args.out.join(name)).filter(|p| p.exists()).into_iter().collect();
+    let inputs = Inputs {
+        results: vec![path],
+        overhead: extra("overhead.json"),
+        conformance: extra("conformance.json"),
+        ..crate::report::inputs(&report_dir)
+    };
+    crate::report::write(&inputs, &report_dir, true)?;
     let failed = results.cells.iter().any(|c| matches!(c.status, Status::Failed(_)));
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

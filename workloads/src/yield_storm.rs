@@ -19,7 +19,9 @@ pub struct YieldStorm;
 impl Workload for YieldStorm {
     const NAME: &'static str = "yield_storm";
     const FAMILY: Family = Family::Yield;
-    const SUMMARY: &'static str = "size tasks x 100 yield_now calls each";
+    const SUMMARY: &'static str = "size tasks x 100 yield_now calls each; where yield_now re-polls the \
+                                      yielding task at once (the yield_order probe shows AAABBB), it counts re-polls, \
+                                      not hand-overs";
     const UNIT: &'static str = "tasks";
     const SIZES: Sizes = Sizes { test: 20, quick: 1_000, bench: &[100, 10_000] };
 

@@ -1,0 +1,483 @@
+//! Building a [`Report`] from Arena's files: results from `arena run`,
+//! criterion directories from `cargo bench`, overhead and conformance files.
+//!
+//! Inputs are grouped by machine: the same host, CPU, cores, kernel, rustc,
+//! cargo profile and crate versions. Within a machine, cells from several
+//! inputs merge (a CI job per runtime gives one file per runtime); when two
+//! inputs have the same cell, the newer run's is kept. Across machines nothing
+//! is merged, averaged or compared. An unreadable input is a problem naming
+//! its file, and the report is built from the rest; only when nothing at all
+//! is left is it an error.
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::criterion::{Found, scan};
+use crate::files::{read_conformance, read_overhead, read_results};
+use crate::model::{
+    ConformanceMatrix, Growth, Input, Machine, MatrixEntry, MatrixRow, Overhead, REPORT_SCHEMA, Report, ReportCell,
+    Run, WorkloadNote,
+};
+use crate::schema::{Cell, Environment, Status};
+
+/// What to build a report from.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// `arena run` results files (`arena-results/1`).
+    pub results: Vec<PathBuf>,
+    /// criterion output directories written by `cargo bench`.
+    pub criterion: Vec<PathBuf>,
+    /// Which of criterion's measurement folders to read: `new` (the latest
+    /// run) or a baseline saved with `--save-baseline`.
+    pub baseline: String,
+    /// `arena overhead` files.
+    pub overhead: Vec<PathBuf>,
+    /// `arena conformance` files.
+    pub conformance: Vec<PathBuf>,
+    /// What each workload does (from the registry), shown beside its numbers;
+    /// workloads are shown in this order, unknown ones after.
+    pub workloads: Vec<WorkloadNote>,
+    /// Runtime ids in the order to show them (the registry's); unknown ones after.
+    pub runtimes: Vec<String>,
+    /// Where the report will be written: links are made relative to it.
+    pub out_dir: PathBuf,
+    /// The command building the report.
+    pub command: String,
+    /// When (RFC 3339).
+    pub generated: String,
+}
+
+/// No input held anything to report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NothingToReport {
+    /// Why each input gave nothing, naming it.
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for NothingToReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [] => f.write_str("nothing to report: no input given"),
+            problems => write!(f, "nothing to report: {}", problems.join("; ")),
+        }
+    }
+}
+
+impl std::error::Error for NothingToReport {}
+
+/// One machine while inputs are merged.
+struct Group {
+    environment: Environment,
+    runs: Vec<Run>,
+    cells: BTreeMap<(String, String, u64), ReportCell>,
+    group_pages: BTreeMap<String, String>,
+    overhead: Option<Overhead>,
+    conformance: Option<ConformanceMatrix>,
+}
+
+/// Groups by machine, in the order machines are first seen.
+#[derive(Default)]
+struct Groups {
+    keys: Vec<String>,
+    groups: BTreeMap<String, Group>,
+}
+
+impl Groups {
+    fn get(&mut self, env: &Environment) -> &mut Group {
+        let key = machine_key(env);
+        if !self.groups.contains_key(&key) {
+            self.keys.push(key.clone());
+        }
+        let group = self.groups.entry(key).or_insert_with(|| Group {
+            environment: env.clone(),
+            runs: Vec::new(),
+            cells: BTreeMap::new(),
+            group_pages: BTreeMap::new(),
+            overhead: None,
+            conformance: None,
+        });
+        if env.date > group.environment.date {
+            group.environment = env.clone();
+        }
+        group
+    }
+}
+
+/// Everything that makes two inputs incomparable: not the date, the
+/// command or the Arena revision.
+fn machine_key(env: &Environment) -> String {
+    let crates: Vec<String> = env.crates.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let p = &env.profile;
+    format!(
+        "{:?}|{}|{}|{}|{}|{}/{}/{}|{}",
+        env.host,
+        env.cpu,
+        env.cores,
+        env.kernel,
+        env.rustc,
+        p.name,
+        p.opt_level,
+        p.debug_assertions,
+        crates.join(",")
+    )
+}
+
+impl Group {
+    /// Adds a run's cells; a cell already there from a newer run stays.
+    fn add_run(&mut self, run: Run, cells: Vec<(Cell, Option<crate::model::SampleSpread>, Option<String>)>) {
+        let index = self.runs.len();
+        let date = run.date.clone();
+        self.runs.push(run);
+        for (cell, samples, criterion_page) in cells {
+            let key = (cell.workload.clone(), cell.runtime.clone(), cell.size);
+            if self.cells.get(&key).is_some_and(|old| self.runs[old.run].date > date) {
+                continue;
+            }
+            self.cells.insert(key, ReportCell { cell, run: index, relative: None, samples, criterion_page });
+        }
+    }
+}
+
+fn link(out_dir: &Path, target: &Path) -> Option<String> {
+    let absolute = |p: &Path| std::path::absolute(p).ok();
+    let rel = pathdiff::diff_paths(absolute(target)?, absolute(out_dir)?)?;
+    Some(rel.to_string_lossy().replace('\\', "/"))
+}
+
+fn input(path: &Path, kind: &str, status: &str) -> Input {
+    Input { path: path.display().to_string(), kind: kind.to_owned(), status: status.to_owned() }
+}
+
+/// What became of each input, and the problems to report.
+#[derive(Default)]
+struct Ledger {
+    inputs: Vec<Input>,
+    problems: Vec<String>,
+}
+
+impl Ledger {
+    fn used(&mut self, path: &Path, kind: &str) {
+        self.inputs.push(input(path, kind, "used"));
+    }
+
+    /// An input that gave nothing: `why` goes on its line and, naming it, into the problems.
+    fn refused(&mut self, path: &Path, kind: &str, why: impl fmt::Display) {
+        let why = why.to_string();
+        self.inputs.push(input(path, kind, &why));
+        let named = path.display().to_string();
+        self.problems.push(if why.starts_with(&named) { why } else { format!("{named}: {why}") });
+    }
+}
+
+/// Builds the report; fails only when no input held anything.
+pub fn build(inputs: &Inputs) -> Result<Report, NothingToReport> {
+    let (mut groups, mut ledger) = (Groups::default(), Ledger::default());
+    let mut seen_anything = false;
+
+    for path in &inputs.results {
+        match read_results(path) {
+            Ok(results) if results.cells.is_empty() => ledger.refused(path, "results", "an empty run (no cells)"),
+            Ok(results) => {
+                ledger.used(path, "results");
+                let run = Run {
+                    path: path.display().to_string(),
+                    kind: "results".into(),
+                    date: results.environment.date.clone(),
+                    command: results.environment.command.clone(),
+                    settings: Some(results.settings.clone()),
+                };
+                seen_anything = true;
+                let cells = results.cells.into_iter().map(|c| (c, None, None)).collect();
+                groups.get(&results.environment).add_run(run, cells);
+            }
+            Err(e) => ledger.refused(path, "results", e),
+        }
+    }
+
+    for dir in &inputs.criterion {
+        let scanned = match scan(dir, &inputs.baseline) {
+            Ok(scanned) => scanned,
+            Err(e) => {
+                ledger.refused(
+                    dir,
+                    "criterion",
+                    format!("{e} (criterion's output directory; run `cargo bench` to make it)"),
+                );
+                continue;
+            }
+        };
+        ledger.problems.extend(scanned.problems);
+        if scanned.cells.is_empty() {
+            ledger.refused(dir, "criterion", "no Arena benchmarks in it");
+            continue;
+        }
+        ledger.used(dir, "criterion");
+        seen_anything = true;
+        let environment = scanned.environment.unwrap_or_else(|| unknown_environment(dir));
+        let run = Run {
+            path: dir.display().to_string(),
+            kind: "criterion".into(),
+            date: environment.date.clone(),
+            command: environment.command.clone(),
+            settings: None,
+        };
+        let group = groups.get(&environment);
+        let mut cells = Vec::new();
+        for Found { cell, samples, page, group_page } in scanned.cells {
+            if let Some(page) = group_page.and_then(|p| link(&inputs.out_dir, &p)) {
+                group.group_pages.insert(cell.workload.clone(), page);
+            }
+            let page = page.and_then(|p| link(&inputs.out_dir, &p));
+            cells.push((cell, samples, page));
+        }
+        group.add_run(run, cells);
+    }
+
+    for path in &inputs.overhead {
+        match read_overhead(path) {
+            Ok(o) => {
+                ledger.used(path, "overhead");
+                seen_anything = true;
+                let group = groups.get(&o.environment);
+                if group.overhead.as_ref().is_none_or(|old| old.date <= o.environment.date) {
+                    group.overhead = Some(Overhead {
+                        path: path.display().to_string(),
+                        date: o.environment.date.clone(),
+                        tolerance_pct: o.tolerance_pct,
+                        pairs: o.pairs,
+                    });
+                }
+            }
+            Err(e) => ledger.refused(path, "overhead", e),
+        }
+    }
+
+    for path in &inputs.conformance {
+        match read_conformance(path) {
+            Ok(c) if c.cells.is_empty() => ledger.refused(path, "conformance", "an empty run (no cells)"),
+            Ok(c) => {
+                ledger.used(path, "conformance");
+                seen_anything = true;
+                let group = groups.get(&c.environment);
+                if group.conformance.as_ref().is_none_or(|old| old.date <= c.environment.date) {
+                    let runtimes = first_seen(c.cells.iter().map(|c| c.runtime.as_str()));
+                    group.conformance = Some(ConformanceMatrix {
+                        path: path.display().to_string(),
+                        date: c.environment.date.clone(),
+                        runtimes,
+                        cells: c.cells,
+                    });
+                }
+            }
+            Err(e) => ledger.refused(path, "conformance", e),
+        }
+    }
+
+    if !seen_anything {
+        return Err(NothingToReport { problems: ledger.problems });
+    }
+    let order = Order {
+        workloads: inputs.workloads.iter().map(|w| w.name.as_str()).collect(),
+        runtimes: inputs.runtimes.iter().map(String::as_str).collect(),
+    };
+    let mut machines: Vec<Machine> = Vec::new();
+    for key in &groups.keys {
+        let group = groups.groups.remove(key).expect("every key has a group");
+        machines.push(machine(group, &order, &machines));
+    }
+    let seen: Vec<&str> = machines.iter().flat_map(|m| m.cells.iter().map(|c| c.cell.workload.as_str())).collect();
+    let workloads = inputs.workloads.iter().filter(|w| seen.contains(&w.name.as_str())).cloned().collect();
+    Ok(Report {
+        schema: REPORT_SCHEMA.to_owned(),
+        generated: inputs.generated.clone(),
+        command: inputs.command.clone(),
+        inputs: ledger.inputs,
+        problems: ledger.problems,
+        workloads,
+        machines,
+    })
+}
+
+/// A criterion directory without `arena-environment.json`: a machine of its own.
+fn unknown_environment(dir: &Path) -> Environment {
+    Environment {
+        host: Some(format!("unknown machine ({})", dir.display())),
+        cpu: "unknown".into(),
+        cores: 0,
+        kernel: "unknown".into(),
+        rustc: "unknown".into(),
+        profile: crate::schema::Profile { name: "unknown".into(), opt_level: "?".into(), debug_assertions: false },
+        crates: BTreeMap::new(),
+        date: String::new(),
+        command: String::new(),
+        git: None,
+    }
+}
+
+pub(crate) fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.iter().any(|o| o == n) {
+            out.push(n.to_owned());
+        }
+    }
+    out
+}
+
+/// The registry's order of workloads and runtimes.
+struct Order<'a> {
+    workloads: Vec<&'a str>,
+    runtimes: Vec<&'a str>,
+}
+
+/// Position in `known`, or after it by first appearance in `seen`.
+fn rank(known: &[&str], seen: &[String], name: &str) -> usize {
+    known
+        .iter()
+        .position(|k| *k == name)
+        .unwrap_or_else(|| known.len() + seen.iter().position(|s| s == name).unwrap_or(0))
+}
+
+fn machine(group: Group, order: &Order, earlier: &[Machine]) -> Machine {
+    let env = &group.environment;
+    let base = env.host.clone().unwrap_or_else(|| format!("{} × {}", env.cores, env.cpu));
+    let taken = |l: &str| earlier.iter().any(|m| m.label == l);
+    let label = if taken(&base) {
+        (2..).map(|n| format!("{base} #{n}")).find(|l| !taken(l)).expect("some suffix is free")
+    } else {
+        base
+    };
+
+    let mut cells: Vec<ReportCell> = group.cells.into_values().collect();
+    let conformance_runtimes = group.conformance.iter().flat_map(|c| c.runtimes.iter().map(String::as_str));
+    let mut runtimes = first_seen(cells.iter().map(|c| c.cell.runtime.as_str()).chain(conformance_runtimes));
+    let seen_workloads = first_seen(cells.iter().map(|c| c.cell.workload.as_str()));
+    let seen_runtimes = runtimes.clone();
+    runtimes.sort_by_key(|r| rank(&order.runtimes, &seen_runtimes, r));
+    cells.sort_by_key(|c| {
+        let w = rank(&order.workloads, &seen_workloads, &c.cell.workload);
+        (w, c.cell.size, rank(&order.runtimes, &seen_runtimes, &c.cell.runtime))
+    });
+    set_relative(&mut cells);
+    let workloads = first_seen(cells.iter().map(|c| c.cell.workload.as_str()));
+    let matrix =
+        workloads.iter().map(|w| matrix_row(w, &cells, &runtimes, group.group_pages.get(w).cloned())).collect();
+    let growth = workloads.iter().flat_map(|w| runtimes.iter().filter_map(|r| growth(w, r, &cells))).collect();
+    Machine {
+        label,
+        environment: group.environment,
+        runs: group.runs,
+        runtimes,
+        matrix,
+        cells,
+        growth,
+        overhead: group.overhead,
+        conformance: group.conformance,
+    }
+}
+
+fn per_item(c: &ReportCell) -> Option<f64> {
+    c.cell.estimate.filter(|_| c.cell.status == Status::Measured).map(|e| e.per_item_ns)
+}
+
+fn set_relative(cells: &mut [ReportCell]) {
+    let mut best: BTreeMap<(String, u64), f64> = BTreeMap::new();
+    for c in cells.iter() {
+        if let Some(v) = per_item(c) {
+            let b = best.entry((c.cell.workload.clone(), c.cell.size)).or_insert(v);
+            *b = b.min(v);
+        }
+    }
+    for c in cells.iter_mut() {
+        let b = best.get(&(c.cell.workload.clone(), c.cell.size)).copied();
+        c.relative = per_item(c).zip(b).filter(|(_, b)| *b > 0.0).map(|(v, b)| v / b);
+    }
+}
+
+fn matrix_row(workload: &str, cells: &[ReportCell], runtimes: &[String], page: Option<String>) -> MatrixRow {
+    let of_workload: Vec<&ReportCell> = cells.iter().filter(|c| c.cell.workload == workload).collect();
+    // The size the most runtimes were measured at; the largest such.
+    let mut sizes: Vec<u64> = of_workload.iter().map(|c| c.cell.size).collect();
+    sizes.dedup();
+    let measured_at = |s: u64| of_workload.iter().filter(|c| c.cell.size == s && per_item(c).is_some()).count();
+    let size = sizes.iter().copied().max_by_key(|&s| (measured_at(s), s)).expect("a workload has cells");
+    let first = of_workload[0];
+    let entries = runtimes
+        .iter()
+        .map(|r| {
+            let at = of_workload.iter().find(|c| c.cell.runtime == *r && c.cell.size == size);
+            let elsewhere = of_workload.iter().any(|c| c.cell.runtime == *r);
+            entry(r, at.copied(), elsewhere)
+        })
+        .collect();
+    MatrixRow {
+        workload: workload.to_owned(),
+        family: first.cell.family.clone(),
+        size,
+        unit: first.cell.unit.clone(),
+        criterion_page: page,
+        entries,
+    }
+}
+
+fn entry(runtime: &str, cell: Option<&ReportCell>, elsewhere: bool) -> MatrixEntry {
+    let mut e = MatrixEntry {
+        runtime: runtime.to_owned(),
+        state: String::new(),
+        per_item_ns: None,
+        relative: None,
+        note: None,
+    };
+    match cell.map(|c| (&c.cell.status, c)) {
+        None => {
+            e.state = "not measured".into();
+            e.note = Some(if elsewhere { "no result at this size" } else { "in no input" }.into());
+        }
+        Some((Status::Measured, c)) => match c.cell.estimate {
+            Some(est) => {
+                let items = c.cell.items.max(1) as f64;
+                e.state = "measured".into();
+                e.per_item_ns = Some([est.per_item_ns, est.mean_lower_ns / items, est.mean_upper_ns / items]);
+                e.relative = c.relative;
+            }
+            None => {
+                e.state = "not measured".into();
+                e.note = Some("no criterion estimate in its input".into());
+            }
+        },
+        Some((Status::Skipped(why), _)) => {
+            e.state = "skipped".into();
+            e.note = Some(why.clone());
+        }
+        Some((Status::Failed(why), _)) => {
+            e.state = "failed".into();
+            e.note = Some(why.clone());
+        }
+    }
+    e
+}
+
+fn growth(workload: &str, runtime: &str, cells: &[ReportCell]) -> Option<Growth> {
+    let points: Vec<(f64, f64)> = cells
+        .iter()
+        .filter(|c| c.cell.workload == workload && c.cell.runtime == runtime)
+        .filter_map(|c| Some(((c.cell.items.max(1) as f64).ln(), per_item(c)?.ln())))
+        .collect();
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    if points.len() < 2 || sxx <= 0.0 {
+        return None;
+    }
+    let slope = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum::<f64>() / sxx;
+    let (first, last) = (points.first()?, points.last()?);
+    let ratio = (last.1 - first.1).exp();
+    Some(Growth {
+        workload: workload.to_owned(),
+        runtime: runtime.to_owned(),
+        slope,
+        ratio,
+        super_linear: slope > 0.2 && ratio >= 1.5,
+    })
+}

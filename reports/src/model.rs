@@ -1,0 +1,199 @@
+//! The report's own schema (`arena-report/1`): everything `index.html` and
+//! `summary.md` show, as the `results.json` written beside them.
+//!
+//! A report holds one [`Machine`] per machine the inputs were measured on.
+//! Numbers from different machines are never merged or compared: each
+//! machine has its own matrix, its own "fastest", its own charts. Durations
+//! are nanoseconds; `relative` is a cell's time per item divided by the
+//! fastest runtime's on the same machine, workload and size (1.0 = fastest).
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{Cell, ConformanceCell, Environment, OverheadPair, Settings};
+
+/// Schema tag of a report's `results.json`.
+pub const REPORT_SCHEMA: &str = "arena-report/1";
+
+/// A whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: String,
+    /// When the report was built (RFC 3339, UTC).
+    pub generated: String,
+    /// The command that built it.
+    pub command: String,
+    /// Every file or directory read, and what came of it.
+    pub inputs: Vec<Input>,
+    /// What could not be used, one line each, naming the file concerned.
+    pub problems: Vec<String>,
+    /// What each workload seen in the inputs does, where known.
+    pub workloads: Vec<WorkloadNote>,
+    /// One entry per machine, in the order first seen.
+    pub machines: Vec<Machine>,
+}
+
+/// One input of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    /// The path as given.
+    pub path: String,
+    /// `results`, `criterion`, `overhead` or `conformance`.
+    pub kind: String,
+    /// `used`, or why not (`unreadable: …`).
+    pub status: String,
+}
+
+/// A workload's description, from Arena's registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadNote {
+    /// Workload name.
+    pub name: String,
+    /// Workload family.
+    pub family: String,
+    /// What it does, and what to keep in mind reading its numbers.
+    pub summary: String,
+}
+
+/// Everything measured on one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Machine {
+    /// Short name: the host name, else the CPU; `#2`, `#3` … when two
+    /// machines (or two builds on one) would share a name.
+    pub label: String,
+    /// The machine and build (from its newest input).
+    pub environment: Environment,
+    /// The runs merged here, in input order; cells point into this list.
+    pub runs: Vec<Run>,
+    /// Runtimes seen, in the order first seen.
+    pub runtimes: Vec<String>,
+    /// The headline matrix: one row per workload.
+    pub matrix: Vec<MatrixRow>,
+    /// Every cell, at every size.
+    pub cells: Vec<ReportCell>,
+    /// How time per item grows with size, per workload and runtime (with at
+    /// least two measured sizes).
+    pub growth: Vec<Growth>,
+    /// The adapter-overhead measurement made on this machine, if any.
+    pub overhead: Option<Overhead>,
+    /// The conformance matrices made on this machine, if any.
+    pub conformance: Option<ConformanceMatrix>,
+}
+
+/// One input run merged into a machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// Where it came from.
+    pub path: String,
+    /// `results` (`arena run`) or `criterion` (`cargo bench`'s directory).
+    pub kind: String,
+    /// When it was measured.
+    pub date: String,
+    /// The command that measured it.
+    pub command: String,
+    /// criterion settings, when the input records them.
+    pub settings: Option<Settings>,
+}
+
+/// One cell with what the report adds to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportCell {
+    /// The cell as measured.
+    #[serde(flatten)]
+    pub cell: Cell,
+    /// Index into the machine's `runs`.
+    pub run: usize,
+    /// Time per item over the fastest runtime's at this workload and size.
+    pub relative: Option<f64>,
+    /// Time of one run in each of criterion's samples, where its
+    /// `sample.json` was read: fastest and slowest, and how many.
+    pub samples: Option<SampleSpread>,
+    /// criterion's own page for this benchmark, relative to the report.
+    pub criterion_page: Option<String>,
+}
+
+/// The spread of criterion's samples of one benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SampleSpread {
+    /// Samples.
+    pub count: usize,
+    /// Fastest sample, time of one run.
+    pub min_ns: f64,
+    /// Slowest sample, time of one run.
+    pub max_ns: f64,
+}
+
+/// One workload across the runtimes of a machine, at its headline size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    /// Workload name.
+    pub workload: String,
+    /// Workload family.
+    pub family: String,
+    /// The size shown: the one the most runtimes were measured at (the
+    /// largest such), so a runtime capped at large sizes still appears.
+    pub size: u64,
+    /// What `size` counts.
+    pub unit: String,
+    /// criterion's page comparing the runtimes on this workload, if any.
+    pub criterion_page: Option<String>,
+    /// One entry per runtime of the machine, in its order.
+    pub entries: Vec<MatrixEntry>,
+}
+
+/// One matrix cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixEntry {
+    /// Runtime id.
+    pub runtime: String,
+    /// `measured`, `skipped`, `failed` or `not measured` (no input has it).
+    pub state: String,
+    /// Mean time per item, with its 95 % interval.
+    pub per_item_ns: Option<[f64; 3]>,
+    /// Over the fastest runtime's time per item (1.0 = fastest).
+    pub relative: Option<f64>,
+    /// Why it is not measured, or a caveat.
+    pub note: Option<String>,
+}
+
+/// How a runtime's time per item grows with a workload's size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Growth {
+    /// Workload name.
+    pub workload: String,
+    /// Runtime id.
+    pub runtime: String,
+    /// Least-squares slope of ln(time per item) over ln(items): 0 when the
+    /// total cost grows linearly with the work, 1 when quadratically.
+    pub slope: f64,
+    /// Time per item at the largest measured size over that at the smallest.
+    pub ratio: f64,
+    /// Whether the growth is super-linear: slope above 0.2 and the largest
+    /// size at least 1.5 times the smallest's time per item.
+    pub super_linear: bool,
+}
+
+/// `arena overhead`'s pairs for one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overhead {
+    /// The file it came from.
+    pub path: String,
+    /// When it was measured.
+    pub date: String,
+    /// The tolerance the verdicts were reached at, percent.
+    pub tolerance_pct: f64,
+    /// One entry per runtime × native twin.
+    pub pairs: Vec<OverheadPair>,
+}
+
+/// `arena conformance`'s cells for one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConformanceMatrix {
+    /// The file it came from.
+    pub path: String,
+    /// When it ran.
+    pub date: String,
+    /// Runtimes, in the order first seen.
+    pub runtimes: Vec<String>,
+    /// Every check and probe cell.
+    pub cells: Vec<ConformanceCell>,
+}

@@ -1,0 +1,150 @@
+//! End to end: the fixture report's `index.html` opened from `file://` in
+//! headless Chromium. The page must run its script without a JavaScript
+//! error or any console message, and the DOM Chromium dumps must hold the
+//! matrix cells and the chart series the fixture implies.
+//!
+//! Needs Debian's `chromium` (`.ci/run` installs it). Without it the test
+//! prints why and passes, unless `ARENA_REQUIRE_BROWSER=1` (set by `.ci/run`),
+//! when it fails. `ARENA_CHROMIUM` names another binary.
+mod common;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("ARENA_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let dirs = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&dirs).map(move |d| d.join(name)))
+        .find(|p| p.is_file())
+}
+
+/// Runs Chromium on `url`, returning the dumped DOM and what it logged.
+fn dump_dom(browser: &PathBuf, url: &str) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut child = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        .args(["--enable-logging=stderr", "--v=0", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: cannot start: {e}", browser.display()));
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        err.read_to_string(&mut s).unwrap();
+        s
+    });
+    let mut dom = String::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let stdout = std::thread::spawn(move || {
+        let mut s = String::new();
+        out.read_to_string(&mut s).unwrap();
+        s
+    });
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "chromium exited with {status}");
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    dom.push_str(&stdout.join().unwrap());
+    (dom, reader.join().unwrap())
+}
+
+/// The text between `open` (inclusive) and the next `close`, for each `open`.
+fn blocks<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    text.match_indices(open)
+        .map(|(i, _)| {
+            let rest = &text[i..];
+            &rest[..rest.find(close).map_or(rest.len(), |j| j + close.len())]
+        })
+        .collect()
+}
+
+/// `name="value"` in the first tag of `block`.
+fn attribute<'a>(block: &'a str, name: &str) -> &'a str {
+    let tag = &block[..block.find('>').unwrap()];
+    let start = tag.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("no {name} in {tag}")) + name.len() + 2;
+    &tag[start..start + tag[start..].find('"').unwrap()]
+}
+
+/// Polylines drawn in a colour: the series (axes and ticks are black).
+fn coloured_lines(figure: &str) -> usize {
+    blocks(figure, "<polyline", "/>").iter().filter(|p| !p.contains("stroke=\"#000000\"")).count()
+}
+
+#[test]
+fn index_html_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("ARENA_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "ARENA_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install -y chromium)"
+        );
+        eprintln!("skipped: no chromium on PATH (apt-get install -y chromium, or set ARENA_CHROMIUM)");
+        return;
+    };
+    let f = common::fixture();
+    let report = reports::merge::build(&f.inputs()).unwrap();
+    let written = reports::write(&report, &f.out).unwrap();
+    let page = std::fs::read_to_string(&written.index).unwrap();
+    for external in ["src=\"http", "href=\"http", "src=\"//", "@import", "url(http"] {
+        assert!(!page.contains(external), "the page loads something from the network: {external}");
+    }
+
+    let url = format!("file://{}", std::path::absolute(&written.index).unwrap().display());
+    let (dom, log) = dump_dom(&browser, &url);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "the page logged to the console:\n{}", console.join("\n"));
+    assert!(dom.contains("data-rendered=\"ok\""), "the page's script did not finish:\n{dom}");
+
+    let machines = blocks(&dom, "<section class=\"machine\"", "</section>");
+    assert_eq!(machines.len(), 2, "one section per machine");
+    /// (chart class, the runtimes it draws)
+    type Charts = &'static [(&'static str, &'static str)];
+    // (label, matrix cells, charts)
+    let expected: [(&str, usize, Charts); 2] = [
+        (
+            "host-a",
+            3 * 3,
+            &[
+                ("chart cost", "rt-one,rt-two"),
+                ("chart cost", "rt-one,rt-two"),
+                ("chart cost", "rt-one"),
+                ("chart lateness", "rt-one"),
+            ],
+        ),
+        ("host-b", 2, &[("chart cost", "rt-one,rt-two")]),
+    ];
+    for (section, (label, cells, charts)) in machines.iter().zip(expected) {
+        assert_eq!(attribute(section, "data-machine"), label);
+        let matrix = blocks(section, "<table class=\"matrix\"", "</table>");
+        assert_eq!(matrix.len(), 1, "{label}: one matrix");
+        assert_eq!(matrix[0].matches("<td class=\"cell ").count(), cells, "{label}: matrix cells");
+        let figures = blocks(section, "<figure class=\"chart", "</figure>");
+        assert_eq!(figures.len(), charts.len(), "{label}: charts");
+        for (figure, (class, runtimes)) in figures.iter().zip(charts) {
+            assert_eq!(attribute(figure, "class"), *class);
+            assert_eq!(attribute(figure, "data-runtimes"), *runtimes);
+            let series = runtimes.split(',').count();
+            assert_eq!(attribute(figure, "data-series"), series.to_string());
+            assert!(figure.contains("<svg"), "{label}: a chart without its SVG");
+            assert_eq!(coloured_lines(figure), series, "{label}: {class} for {runtimes}: series drawn");
+        }
+    }
+    // The gaps are marked, not blank or zero.
+    assert!(dom.contains("<td class=\"cell not-measured\""), "not-measured cells are marked");
+    assert!(dom.contains(">FAILED</td>"), "the failed cell says so");
+}

@@ -1,0 +1,203 @@
+//! The report built from fixture files with known numbers: what
+//! `results.json` and `summary.md` say, how machines stay apart, and what
+//! becomes of bad input.
+mod common;
+
+use reports::merge::{Inputs, NothingToReport, build};
+use reports::model::{Machine, MatrixEntry, REPORT_SCHEMA, Report};
+
+fn machine<'a>(r: &'a Report, label: &str) -> &'a Machine {
+    r.machines.iter().find(|m| m.label == label).unwrap_or_else(|| panic!("no machine {label}"))
+}
+
+fn entry<'a>(m: &'a Machine, workload: &str, runtime: &str) -> &'a MatrixEntry {
+    let row = m.matrix.iter().find(|r| r.workload == workload).unwrap_or_else(|| panic!("no row {workload}"));
+    row.entries.iter().find(|e| e.runtime == runtime).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+/// The report as written, read back from `results.json`.
+fn written() -> (common::Fixture, Report, String) {
+    let f = common::fixture();
+    let report = build(&f.inputs()).unwrap();
+    let written = reports::write(&report, &f.out).unwrap();
+    let back: Report = serde_json::from_slice(&std::fs::read(&written.results).unwrap()).unwrap();
+    assert_eq!(back, report, "results.json holds the report exactly");
+    let summary = std::fs::read_to_string(&written.summary).unwrap();
+    (f, back, summary)
+}
+
+#[test]
+fn matrix_numbers_match_the_fixture() {
+    let (_f, r, _) = written();
+    assert_eq!(r.schema, REPORT_SCHEMA);
+    let a = machine(&r, "host-a");
+    assert_eq!(a.runtimes, ["rt-one", "rt-two", "rt-three"]);
+    let order: Vec<&str> = a.matrix.iter().map(|r| r.workload.as_str()).collect();
+    assert_eq!(order, ["ping_pong", "spawn_join", "timer_wheel"], "registry order");
+
+    let one = entry(a, "ping_pong", "rt-one");
+    assert_eq!(one.state, "measured");
+    let [mean, lo, hi] = one.per_item_ns.unwrap();
+    assert!(close(mean, 200.0) && close(lo, 190.0) && close(hi, 210.0), "{mean} {lo} {hi}");
+    assert_eq!(one.relative, Some(1.0));
+    let two = entry(a, "ping_pong", "rt-two");
+    assert!(close(two.per_item_ns.unwrap()[0], 500.0));
+    assert!(close(two.relative.unwrap(), 2.5));
+    let three = entry(a, "ping_pong", "rt-three");
+    assert_eq!((three.state.as_str(), three.note.as_deref()), ("skipped", Some("n/a: no outside spawns")));
+
+    let failed = entry(a, "timer_wheel", "rt-two");
+    assert_eq!((failed.state.as_str(), failed.note.as_deref()), ("failed", Some("hang after 120 s")));
+    let absent = entry(a, "timer_wheel", "rt-three");
+    assert_eq!(absent.state, "not measured", "a runtime with no result is a marked gap");
+    assert_eq!(absent.per_item_ns, None);
+}
+
+#[test]
+fn criterion_sweep_is_read_with_gaps_marked() {
+    let (_f, r, _) = written();
+    let a = machine(&r, "host-a");
+    let row = a.matrix.iter().find(|r| r.workload == "spawn_join").unwrap();
+    assert_eq!(row.size, 1000, "the largest size the most runtimes were measured at");
+    assert!(row.criterion_page.as_deref().is_some_and(|p| p.ends_with("criterion/spawn_join/report/index.html")));
+    assert!(close(entry(a, "spawn_join", "rt-one").per_item_ns.unwrap()[0], 100.0));
+    assert!(close(entry(a, "spawn_join", "rt-two").relative.unwrap(), 1.5));
+    assert_eq!(entry(a, "spawn_join", "rt-three").state, "not measured");
+
+    let at = |runtime: &str, size: u64| {
+        a.cells.iter().find(|c| c.cell.workload == "spawn_join" && c.cell.runtime == runtime && c.cell.size == size)
+    };
+    let big = at("rt-one", 10000).unwrap();
+    assert!(close(big.cell.estimate.unwrap().per_item_ns, 400.0));
+    assert_eq!(big.relative, Some(1.0), "alone at that size");
+    assert!(at("rt-two", 10000).unwrap().cell.estimate.is_none(), "never measured: no estimate, not a zero");
+    let small = at("rt-one", 100).unwrap();
+    let spread = small.samples.unwrap();
+    assert_eq!(spread.count, 3);
+    assert!(close(spread.min_ns, 9_000.0) && close(spread.max_ns, 11_000.0), "{spread:?}");
+    let page = small.criterion_page.as_deref().unwrap();
+    assert_eq!(page, "../a/criterion/spawn_join/rt-one/100/report/index.html", "relative to the report");
+    assert!(a.runs.iter().any(|run| run.kind == "criterion" && run.command == "cargo bench"));
+
+    let g = a.growth.iter().find(|g| g.workload == "spawn_join" && g.runtime == "rt-one").unwrap();
+    assert!(g.super_linear && close(g.ratio, 4.0) && (g.slope - 0.301).abs() < 0.001, "{g:?}");
+    let flat = a.growth.iter().find(|g| g.workload == "spawn_join" && g.runtime == "rt-two").unwrap();
+    assert!(!flat.super_linear && close(flat.ratio, 1.0));
+}
+
+#[test]
+fn machines_are_never_merged_or_compared() {
+    let (_f, r, _) = written();
+    let labels: Vec<&str> = r.machines.iter().map(|m| m.label.as_str()).collect();
+    assert_eq!(labels, ["host-a", "host-b"]);
+    let b = machine(&r, "host-b");
+    assert_eq!(b.runtimes, ["rt-one", "rt-two"]);
+    assert_eq!(entry(b, "ping_pong", "rt-one").relative, Some(1.0));
+    assert!(close(entry(b, "ping_pong", "rt-two").relative.unwrap(), 1.1));
+    assert!(b.overhead.is_none() && b.conformance.is_none());
+    let a = machine(&r, "host-a");
+    assert_eq!(a.overhead.as_ref().unwrap().pairs[0].median_ratio, 0.998);
+    assert_eq!(a.conformance.as_ref().unwrap().cells.len(), 4);
+}
+
+#[test]
+fn summary_md_shows_the_fixture_values() {
+    let (_f, _r, md) = written();
+    for expected in [
+        "## Machine host-a",
+        "## Machine host-b",
+        "| ping_pong | 1000 | **200 ns ×1.00** | 500 ns ×2.50 | n/a |",
+        "| spawn_join | 10000 | **400 ns ×1.00** | not measured | not measured |",
+        "| timer_wheel | 100 | **10 µs ×1.00** | FAILED | not measured |",
+        "| ping_pong | 1000 | **300 ns ×1.00** | 330 ns ×1.10 |",
+        "| timer_wheel | 100 | rt-one | 300 | 1 µs | 2 µs | 5 µs | 9 µs | 12 µs |",
+        "| rt-one | spawn_join | 10000 | 101 | 0.9980 | 0.9950 .. 1.0010 | within 1% |",
+        "| yield_order | ABABAB | CHANGED: saw AAABBB, expected ABABAB |",
+        "- yield_order on rt-two: CHANGED: saw AAABBB, expected ABABAB",
+        "- spawn_join on rt-one: time per item grows ×4.00",
+        "- FAILED timer_wheel/rt-two/100: hang after 120 s",
+        "- `spawn_join` (f): what spawn_join does",
+    ] {
+        assert!(md.contains(expected), "summary.md lacks {expected:?}:\n{md}");
+    }
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_is_reported() {
+    let (f, r, md) = written();
+    let named = |path: &std::path::Path, what: &str| {
+        let p = path.display().to_string();
+        assert!(r.problems.iter().any(|m| m.starts_with(&p) && m.contains(what)), "{p}: {what}: {:?}", r.problems);
+        assert!(md.contains(&p), "summary.md names {p}");
+    };
+    named(&f.truncated, "not valid JSON");
+    named(&f.foreign, "schema is \"someone-elses/3\"");
+    named(&f.criterion.join("spawn_join/rt-three/100/new/estimates.json"), "not valid JSON");
+    named(&f.criterion.join("other/f/1"), "not a benchmark of Arena's harness");
+    let statuses: Vec<(&str, &str)> = r.inputs.iter().map(|i| (i.kind.as_str(), i.status.as_str())).collect();
+    assert_eq!(statuses.iter().filter(|(_, s)| *s == "used").count(), 5, "{statuses:?}");
+}
+
+#[test]
+fn a_missing_criterion_directory_is_named_and_the_rest_is_reported() {
+    let f = common::fixture();
+    let missing = f.dir.path().join("no-such/criterion");
+    let inputs = Inputs { criterion: vec![missing.clone()], ..f.inputs() };
+    let r = build(&inputs).unwrap();
+    let p = missing.display().to_string();
+    assert!(r.problems.iter().any(|m| m.starts_with(&p) && m.contains("cargo bench")), "{:?}", r.problems);
+    assert_eq!(entry(machine(&r, "host-a"), "ping_pong", "rt-one").relative, Some(1.0));
+}
+
+#[test]
+fn nothing_valid_is_an_error_naming_every_input() {
+    let f = common::fixture();
+    let missing = f.dir.path().join("absent");
+    let inputs = Inputs {
+        results: vec![f.truncated.clone()],
+        criterion: vec![missing.clone()],
+        ..Inputs { baseline: "new".into(), ..Inputs::default() }
+    };
+    let err: NothingToReport = build(&inputs).unwrap_err();
+    let msg = err.to_string();
+    assert!(!msg.contains('\n'), "one line: {msg}");
+    assert!(msg.contains(&f.truncated.display().to_string()) && msg.contains(&missing.display().to_string()), "{msg}");
+
+    let empty = f.dir.path().join("empty.json");
+    let mut results: reports::schema::Results = serde_json::from_slice(&std::fs::read(&f.results_b).unwrap()).unwrap();
+    results.cells.clear();
+    reports::files::write_json_atomic(&empty, &results).unwrap();
+    let err = build(&Inputs { results: vec![empty.clone()], ..Inputs::default() }).unwrap_err();
+    assert_eq!(err.to_string(), format!("nothing to report: {}: an empty run (no cells)", empty.display()));
+}
+
+#[test]
+fn a_newer_run_wins_a_cell_both_have() {
+    let f = common::fixture();
+    let newer = f.dir.path().join("a/newer.json");
+    let mut results: reports::schema::Results = serde_json::from_slice(&std::fs::read(&f.results_a).unwrap()).unwrap();
+    results.environment.date = "2026-11-22T09:00:00Z".into();
+    results.cells = vec![common::cell("ping_pong", "rt-two", 1000, Some(100.0), reports::schema::Status::Measured)];
+    reports::files::write_json_atomic(&newer, &results).unwrap();
+    // The newer file first, so input order cannot be what decides.
+    let inputs = Inputs { results: vec![newer, f.results_a.clone()], ..f.inputs() };
+    let r = build(&inputs).unwrap();
+    let a = machine(&r, "host-a");
+    assert_eq!(a.runs.len(), 3, "two results files and one criterion directory on host-a");
+    assert!(close(entry(a, "ping_pong", "rt-two").per_item_ns.unwrap()[0], 100.0));
+    assert!(close(entry(a, "ping_pong", "rt-one").relative.unwrap(), 2.0), "rt-two is now the fastest");
+}
+
+#[test]
+fn a_failed_write_leaves_no_file() {
+    let (f, r, _) = written();
+    let blocked = f.dir.path().join("blocked");
+    std::fs::write(&blocked, "a file where the report directory should be").unwrap();
+    let err = reports::write(&r, &blocked).unwrap_err();
+    assert!(err.to_string().contains("blocked"), "{err}");
+    assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "a file where the report directory should be");
+}

@@ -1,0 +1,83 @@
+//! `arena report`: the comparison report from whatever results exist, and
+//! the report `arena run` writes at its end.
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use reports::merge::{Inputs, build};
+use reports::model::WorkloadNote;
+
+use crate::cli::ReportArgs;
+
+/// Inputs `arena report` reads when none is named.
+const DEFAULTS: [&str; 4] =
+    ["target/arena/results.json", "target/criterion", "target/arena/overhead.json", "target/arena/conformance.json"];
+
+pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let named = !(args.results.is_empty()
+        && args.criterion.is_empty()
+        && args.overhead.is_empty()
+        && args.conformance.is_empty());
+    if !named {
+        // The defaults that exist; when none does, name them all in the error.
+        let [results, criterion, overhead, conformance] = DEFAULTS.map(PathBuf::from);
+        let any = [&results, &criterion, &overhead, &conformance].iter().any(|p| p.exists());
+        let keep = |p: PathBuf| if p.exists() || !any { vec![p] } else { Vec::new() };
+        args.results = keep(results);
+        args.criterion = keep(criterion);
+        args.overhead = keep(overhead);
+        args.conformance = keep(conformance);
+    }
+    let inputs = Inputs {
+        results: args.results,
+        criterion: args.criterion,
+        baseline: args.baseline,
+        overhead: args.overhead,
+        conformance: args.conformance,
+        ..inputs(&args.out)
+    };
+    write(&inputs, &args.out, !args.quiet)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Inputs with the registry's workloads and runtimes, to be filled in.
+pub fn inputs(out: &Path) -> Inputs {
+    let workloads = runners::harness::workloads()
+        .into_iter()
+        .map(|w| WorkloadNote {
+            name: w.name.to_owned(),
+            family: w.family.to_owned(),
+            summary: match w.twin_of {
+                Some(of) => format!(
+                    "native twin of {of}: the same work against the runtime's own API, no adapter. Measured apart \
+                     from {of}, too far apart to compare at 1 %: `arena overhead` measures it in paired rounds"
+                ),
+                None => w.summary.to_owned(),
+            },
+        })
+        .collect();
+    Inputs {
+        baseline: "new".to_owned(),
+        workloads,
+        runtimes: runners::harness::runtimes().iter().map(|r| r.id.to_owned()).collect(),
+        out_dir: out.to_owned(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        generated: runners::info::now(),
+        ..Inputs::default()
+    }
+}
+
+/// Builds and writes the report, printing its problems (and, if asked, its
+/// tables) and where it went.
+pub fn write(inputs: &Inputs, out: &Path, tables: bool) -> anyhow::Result<()> {
+    let report = build(inputs)?;
+    if tables {
+        print!("{}", reports::terminal::render_report(&report));
+    } else {
+        for p in &report.problems {
+            eprintln!("warning: {p}");
+        }
+    }
+    let written = reports::write(&report, out)?;
+    println!("report: {}", written.index.display());
+    Ok(())
+}
