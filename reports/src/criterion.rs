@@ -42,9 +42,10 @@ pub struct Found {
 pub const ENVIRONMENT_FILE: &str = "arena-environment.json";
 
 /// Reads every Arena benchmark under `dir`, taking measurements from the
-/// `baseline` folder (`new` for the latest run). Fails only when `dir` itself
+/// `baseline` folder (`new`, the latest run, when empty). Fails only when `dir` itself
 /// cannot be listed.
 pub fn scan(dir: &Path, baseline: &str) -> Result<Scanned, FileError> {
+    let baseline = if baseline.is_empty() { "new" } else { baseline };
     let mut scanned = Scanned { environment: None, cells: Vec::new(), problems: Vec::new() };
     let env_file = dir.join(ENVIRONMENT_FILE);
     match read_environment(&env_file) {

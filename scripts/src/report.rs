@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use reports::merge::{Inputs, build};
 use reports::model::WorkloadNote;
 
+use crate::Usage;
 use crate::cli::ReportArgs;
 
 /// Inputs `arena report` reads when none is named.
@@ -13,6 +14,10 @@ const DEFAULTS: [&str; 4] =
     ["target/arena/results.json", "target/criterion", "target/arena/overhead.json", "target/arena/conformance.json"];
 
 pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let b = &args.baseline;
+    if b.is_empty() || b.contains(['/', '\\']) || b == "." || b == ".." {
+        return Err(Usage(format!("--baseline: '{b}' is not a criterion baseline name (e.g. new, base, main)")).into());
+    }
     let named = !(args.results.is_empty()
         && args.criterion.is_empty()
         && args.overhead.is_empty()

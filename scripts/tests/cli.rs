@@ -104,6 +104,16 @@ fn report_of_a_damaged_file_alone_names_it_and_writes_nothing() {
 }
 
 #[test]
+fn report_rejects_a_baseline_that_is_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report");
+    let out = arena(&["report", "--baseline", "../x", "--out", report.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("error: --baseline: '../x' is not a criterion baseline name"), "{}", stderr(&out));
+    assert!(!report.exists());
+}
+
+#[test]
 fn report_merges_results_files_by_machine() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
