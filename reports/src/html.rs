@@ -143,10 +143,7 @@ fn cell_view(m: &Machine, workload: &str, size: u64, unit: &str, e: &MatrixEntry
             }
             CellView {
                 state,
-                text: match rel {
-                    Some(r) => format!("{} ×{r:.2}", duration(mean)),
-                    None => duration(mean),
-                },
+                text: text::per_item_text(mean, rel),
                 title,
                 background: rel.map(background),
                 rel: rel.map_or(String::new(), |r| format!("{r}")),
@@ -155,7 +152,7 @@ fn cell_view(m: &Machine, workload: &str, size: u64, unit: &str, e: &MatrixEntry
         (None, _) => {
             let note = e.note.clone().unwrap_or_default();
             let text = match e.state.as_str() {
-                "skipped" => note.split(':').next().unwrap_or("skipped").to_owned(),
+                "skipped" => text::skipped_text(&note).to_owned(),
                 "failed" => "FAILED".to_owned(),
                 other => other.to_owned(),
             };

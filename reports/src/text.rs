@@ -42,15 +42,25 @@ impl Table {
     }
 }
 
+/// A time per item and its ratio to the fastest: `269 ns ×1.34`.
+pub fn per_item_text(ns: f64, relative: Option<f64>) -> String {
+    match relative {
+        Some(r) => format!("{} ×{r:.2}", duration(ns)),
+        None => duration(ns),
+    }
+}
+
+/// A skipped cell in short: the reason's first word (`n/a`, `capped`).
+pub fn skipped_text(why: &str) -> &str {
+    why.split(':').next().unwrap_or("skipped")
+}
+
 /// How one cell reads in a table: `269 ns ×1.00`, `n/a`, `capped`, `FAILED`.
 pub fn cell_text(c: &ReportCell) -> String {
     match (&c.cell.status, &c.cell.estimate) {
-        (Status::Measured, Some(e)) => match c.relative {
-            Some(r) => format!("{} ×{r:.2}", duration(e.per_item_ns)),
-            None => duration(e.per_item_ns),
-        },
+        (Status::Measured, Some(e)) => per_item_text(e.per_item_ns, c.relative),
         (Status::Measured, None) => "not measured".to_owned(),
-        (Status::Skipped(why), _) => why.split(':').next().unwrap_or("skipped").to_owned(),
+        (Status::Skipped(why), _) => skipped_text(why).to_owned(),
         (Status::Failed(_), _) => "FAILED".to_owned(),
     }
 }
