@@ -90,6 +90,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| error(dir, Problem::Io(e)))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| error(dir, Problem::Io(e)))?;
+    // A temporary file is private (0600); results and reports are meant to be shared.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let readable = std::fs::Permissions::from_mode(0o644);
+        tmp.as_file().set_permissions(readable).map_err(|e| error(path, Problem::Io(e)))?;
+    }
     tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| error(path, Problem::Io(e)))?;
     tmp.persist(path).map_err(|e| error(path, Problem::Io(e.error)))?;
     Ok(())

@@ -27,6 +27,12 @@ fn written() -> (common::Fixture, Report, String) {
     let back: Report = serde_json::from_slice(&std::fs::read(&written.results).unwrap()).unwrap();
     assert_eq!(back, report, "results.json holds the report exactly");
     let summary = std::fs::read_to_string(&written.summary).unwrap();
+    #[cfg(unix)]
+    for file in [&written.index, &written.summary, &written.results] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{} is readable by others", file.display());
+    }
     (f, back, summary)
 }
 
