@@ -24,6 +24,7 @@
 pub mod chart;
 pub mod criterion;
 pub mod files;
+pub mod gate;
 pub mod html;
 pub mod markdown;
 pub mod merge;

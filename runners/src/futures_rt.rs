@@ -58,6 +58,7 @@ impl Runtime for FuturesLocal {
     const ID: &'static str = "futures-local";
     const SUMMARY: &'static str = "futures::executor::LocalPool (one thread), futures-timer for timers";
     const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("futures' LocalSpawner is !Send") };
+    const ONE_THREAD: bool = true;
 
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = NoRemote;

@@ -23,7 +23,7 @@ use reports::files::{FileError, write_cell};
 use reports::schema::{Cell, Lateness, Status};
 use workloads::channels::PingPong;
 use workloads::spawn::SpawnJoin;
-use workloads::{Config, Mismatch, Run, Sizes, Workload, WorkloadVisitor};
+use workloads::{Config, Limits, Mismatch, Needs, Run, Sizes, Workload, WorkloadVisitor};
 
 use crate::{Adapter, RuntimeVisitor};
 
@@ -149,6 +149,16 @@ pub struct RuntimeInfo {
     pub max_tasks: Option<u64>,
     /// Why it cannot take spawns from outside threads, if so.
     pub no_remote_spawn: Option<&'static str>,
+    /// Whether all its tasks run on the thread that calls `block_on`.
+    pub one_thread: bool,
+}
+
+impl RuntimeInfo {
+    /// Why this runtime cannot run `workload` at `size`, if it cannot.
+    pub fn refuses(&self, workload: &WorkloadInfo, size: usize) -> Option<String> {
+        let limits = Limits { max_tasks: self.max_tasks, no_remote_spawn: self.no_remote_spawn };
+        workloads::refusal(self.id, &limits, (workload.needs)(size))
+    }
 }
 
 /// Every registered runtime, in registry order.
@@ -157,7 +167,8 @@ pub fn runtimes() -> Vec<RuntimeInfo> {
     impl RuntimeVisitor for List {
         fn visit<R: Adapter>(&mut self) {
             let (max_tasks, no_remote_spawn) = (R::LIMITS.max_tasks, R::LIMITS.no_remote_spawn);
-            self.0.push(RuntimeInfo { id: R::ID, summary: R::SUMMARY, max_tasks, no_remote_spawn });
+            let (id, summary, one_thread) = (R::ID, R::SUMMARY, R::ONE_THREAD);
+            self.0.push(RuntimeInfo { id, summary, max_tasks, no_remote_spawn, one_thread });
         }
     }
     let mut list = List(Vec::new());
@@ -182,13 +193,17 @@ pub struct WorkloadInfo {
     pub twin_of: Option<&'static str>,
     /// Items of work at a size.
     pub items: fn(usize) -> u64,
+    /// Whether a run waits on real time (timers).
+    pub waits_on_time: bool,
+    /// What it needs from a runtime at a size.
+    pub needs: fn(usize) -> Needs,
 }
 
 impl WorkloadInfo {
     fn of<B: Body>() -> WorkloadInfo {
         let (name, family, unit, summary) = (B::NAME, B::W::FAMILY.name(), B::W::UNIT, B::W::SUMMARY);
-        let (sizes, twin_of, items) = (B::W::SIZES, B::TWIN_OF, B::W::items);
-        WorkloadInfo { name, family, unit, summary, sizes, twin_of, items }
+        let (sizes, twin_of, items, waits_on_time) = (B::W::SIZES, B::TWIN_OF, B::W::items, B::W::WAITS_ON_TIME);
+        WorkloadInfo { name, family, unit, summary, sizes, twin_of, items, waits_on_time, needs: B::W::needs }
     }
 
     /// A cell of this workload on `runtime` at `size`, with no estimate yet.

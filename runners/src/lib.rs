@@ -25,6 +25,7 @@ pub use workloads::{Config, Runtime};
 mod async_std_rt;
 pub mod conformance;
 mod futures_rt;
+pub mod gate;
 pub mod harness;
 pub mod info;
 mod native;

@@ -52,6 +52,7 @@ impl Runtime for SmolLocal {
     const ID: &'static str = "smol-local";
     const SUMMARY: &'static str = "async_executor::LocalExecutor driven by futures_lite::future::block_on (one thread)";
     const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("async_executor::LocalExecutor is !Send") };
+    const ONE_THREAD: bool = true;
 
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = NoRemote;

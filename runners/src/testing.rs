@@ -9,16 +9,20 @@
 //! * `broken-early-timers` completes every sleep at once and
 //!   `broken-loses-tasks` silently drops every third spawned task: the tests
 //!   show the workloads' checksums, the harness and the contract catch them.
+//! * [`Slowed`] wraps any runtime and burns a set amount of work per poll:
+//!   the regression gate's self-test injects a calibrated slowdown with it.
 use std::cell::Cell;
 use std::future::{Future, ready};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::future::Either;
-use workloads::{Config, Limits, NoRemote, Runtime, StartError};
+use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::profile::{Cancelled, Native};
+use crate::support::delegate_helpers;
 use crate::{Adapter, TokioCt};
 
 /// `block_on` never returns.
@@ -176,5 +180,99 @@ impl<const FAULT: u8> Native for Faulty<FAULT> {
 
     fn block_on_nested<F: Future>(future: F) -> F::Output {
         TokioCt::block_on_nested(future)
+    }
+}
+
+/// Work per poll that [`Slowed`] burns, in units of [`burn`].
+static BURN_UNITS: AtomicU64 = AtomicU64::new(0);
+
+/// Sets the work every [`Slowed`] future burns per poll, from now on.
+pub fn set_burn(units: u64) {
+    BURN_UNITS.store(units, Ordering::Relaxed);
+}
+
+/// A fixed amount of work: `units` dependent multiply-adds the optimiser
+/// cannot remove, so its cost is the same instructions every call.
+#[inline(never)]
+pub fn burn(units: u64) {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for i in 0..units {
+        x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+    }
+    std::hint::black_box(x);
+}
+
+pin_project_lite::pin_project! {
+    /// A future that burns [`set_burn`]'s units before every poll of `inner`.
+    #[derive(Debug)]
+    pub struct Burning<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F: Future> Future for Burning<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        burn(BURN_UNITS.load(Ordering::Relaxed));
+        self.project().inner.poll(cx)
+    }
+}
+
+/// Runtime `R` made slower on purpose: every task it spawns and every future
+/// it blocks on burns [`set_burn`]'s units of work per poll. The regression
+/// gate's self-test injects a calibrated slowdown with it; with 0 units it
+/// costs one relaxed load and a call per poll.
+#[derive(Debug)]
+pub struct Slowed<R>(R);
+
+/// [`Slowed`]'s remote spawner: `R`'s, wrapping what it spawns.
+#[derive(Debug, Clone)]
+pub struct SlowedRemote<X>(X);
+
+impl<R: Runtime, X: RemoteSpawn<R>> RemoteSpawn<Slowed<R>> for SlowedRemote<X> {
+    fn spawn<F>(&self, future: F) -> R::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.0.spawn(Burning { inner: future })
+    }
+}
+
+impl<R: Runtime> Runtime for Slowed<R> {
+    const ID: &'static str = R::ID;
+    const SUMMARY: &'static str = "test only: a runtime that burns work on every poll";
+    const LIMITS: Limits = R::LIMITS;
+    const ONE_THREAD: bool = R::ONE_THREAD;
+
+    type JoinHandle<T: Send + 'static> = R::JoinHandle<T>;
+    type Remote = SlowedRemote<R::Remote>;
+
+    fn new(config: &Config) -> Result<Self, StartError> {
+        R::new(config).map(Slowed)
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.0.block_on(Burning { inner: future })
+    }
+
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        R::spawn(Burning { inner: future })
+    }
+
+    fn detach<T: Send + 'static>(handle: Self::JoinHandle<T>) {
+        R::detach(handle)
+    }
+
+    delegate_helpers! { spawn_blocking: R::spawn_blocking, sleep: R::sleep, yield_now: R::yield_now }
+
+    fn remote() -> Option<Self::Remote> {
+        R::remote().map(SlowedRemote)
     }
 }

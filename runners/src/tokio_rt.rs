@@ -67,6 +67,7 @@ impl<const MT: bool> Runtime for Tokio<MT> {
     } else {
         "tokio current-thread scheduler driven by block_on"
     };
+    const ONE_THREAD: bool = !MT;
 
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
     type Remote = Remote;

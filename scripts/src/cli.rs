@@ -37,6 +37,14 @@ pub enum Command {
     /// Build the comparison report (index.html, summary.md, results.json) from
     /// results, criterion output, overhead and conformance files.
     Report(ReportArgs),
+    /// Regression gate: compare two builds (git revisions, runtime crate
+    /// versions, or binaries) cell by cell, with an A/A calibration; exit 0 no
+    /// regression, 1 regression, 2 usage or build error, 3 inconclusive.
+    Compare(Box<CompareArgs>),
+    /// Hold one runtime × workload cell and run batches of it on command
+    /// (protocol arena-gate/1; used by `compare`).
+    #[command(hide = true)]
+    GateWorker(GateWorkerArgs),
     /// Run one contract check on one runtime in this process (used by `conformance`).
     #[command(hide = true)]
     ConformanceCell(ConformanceCellArgs),
@@ -186,6 +194,110 @@ pub struct ConformanceCellArgs {
     pub check: Option<String>,
     #[arg(long)]
     pub probe: Option<String>,
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateWorkerArgs {
+    #[arg(long)]
+    pub runtime: String,
+    #[arg(long)]
+    pub workload: String,
+    #[arg(long)]
+    pub size: usize,
+    #[arg(long)]
+    pub meter: runners::gate::Meter,
+    /// Run the runtime slowed on purpose, taking `burn` commands.
+    #[arg(long)]
+    pub inject: bool,
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Base: a git revision of the repository (--repo), built twice (base and its A/A twin).
+    #[arg(long, requires = "head", conflicts_with_all = ["base_bin", "krate"])]
+    pub base: Option<String>,
+    /// Head: the git revision compared with --base.
+    #[arg(long, requires = "base")]
+    pub head: Option<String>,
+    /// The repository whose revisions --base and --head name.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// A runtime crate to compare two versions of (e.g. tokio), building this
+    /// checkout (HEAD) twice over: base and head each take the lockfile's
+    /// version unless --base-version/--base-path or --head-version/--head-path say otherwise.
+    #[arg(long = "crate", conflicts_with = "base_bin")]
+    pub krate: Option<String>,
+    /// The crate version base uses (`cargo update --precise`).
+    #[arg(long, requires = "krate", conflicts_with = "base_path")]
+    pub base_version: Option<String>,
+    /// A local checkout base uses (`[patch.crates-io]`).
+    #[arg(long, requires = "krate")]
+    pub base_path: Option<PathBuf>,
+    /// The crate version head uses.
+    #[arg(long, requires = "krate", conflicts_with = "head_path")]
+    pub head_version: Option<String>,
+    /// A local checkout head uses.
+    #[arg(long, requires = "krate")]
+    pub head_path: Option<PathBuf>,
+    /// Base: an `arena` binary already built (no build step).
+    #[arg(long, requires = "head_bin")]
+    pub base_bin: Option<PathBuf>,
+    /// Head: an `arena` binary already built.
+    #[arg(long, requires = "base_bin")]
+    pub head_bin: Option<PathBuf>,
+    /// The A/A twin of --base-bin: a second build of base [default: --base-bin
+    /// itself, in processes of its own, which leaves build-to-build layout out
+    /// of the calibration].
+    #[arg(long, requires = "base_bin")]
+    pub aa_bin: Option<PathBuf>,
+    /// Runtimes to compare (comma list or repeated) [default: the regression set, see README].
+    #[arg(long = "runtime", value_delimiter = ',')]
+    pub runtimes: Vec<String>,
+    /// Workloads to compare (comma list or repeated) [default: the regression set, see README].
+    #[arg(long = "workload", value_delimiter = ',')]
+    pub workloads: Vec<String>,
+    /// `quick` (each workload's quick size) or one size for every workload.
+    #[arg(long, default_value = "quick")]
+    pub size: String,
+    /// A slowdown, in instruction counts, that fails the gate (percent).
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold_instructions_pct: f64,
+    /// A slowdown, in wall time, that fails the gate (percent).
+    #[arg(long, default_value_t = 1.5)]
+    pub threshold_wall_pct: f64,
+    /// Family-wise error rate of all the cells' intervals together.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Seconds of sessions per wall-time cell (at least 20 sessions run).
+    #[arg(long, default_value_t = 10.0)]
+    pub budget_s: f64,
+    /// Rounds per instruction-count cell (after a warm-up round).
+    #[arg(long, default_value_t = 9)]
+    pub instruction_rounds: usize,
+    /// `auto` (instruction counts where a cell allows them, else wall time) or `wall` (wall time everywhere).
+    #[arg(long, default_value = "auto")]
+    pub meter: String,
+    /// Seed for round orders and the bootstrap [default: from the clock].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Self-test: head runs slowed on purpose by this many percent,
+    /// calibrated per cell against base (see scripts/gate-selftest.sh).
+    #[arg(long)]
+    pub inject_pct: Option<f64>,
+    /// Where builds and worktrees go.
+    #[arg(long, default_value = "target/arena/compare")]
+    pub work_dir: PathBuf,
+    /// Where to write gate.json, gate.md and benchmark.json.
+    #[arg(long, default_value = "target/arena/gate")]
+    pub out: PathBuf,
+    /// Print the table as GitHub Markdown.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Worker threads for multi-threaded runtimes [default: available cores].
     #[arg(long)]
     pub workers: Option<usize>,
 }

@@ -12,6 +12,7 @@
 mod cell;
 mod child;
 mod cli;
+mod compare;
 mod conformance;
 mod overhead;
 mod report;
@@ -71,5 +72,7 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Conformance(args) => conformance::conformance(args),
         cli::Command::ConformanceCell(args) => conformance::cell(args),
         cli::Command::Report(args) => report::report(args),
+        cli::Command::Compare(args) => compare::compare(*args),
+        cli::Command::GateWorker(args) => compare::worker(args),
     }
 }

@@ -143,11 +143,11 @@ fn report_merges_results_files_by_machine() {
 #[test]
 fn a_cell_that_hangs_becomes_a_failed_cell_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
-    // criterion measures for at least 5 s; the watchdog stops the cell after 1 s.
-    let result = run(
-        dir.path(),
-        &["--runtime", "tokio-ct", "--workload", "ping_pong", "--measure-ms", "5000", "--timeout-s", "1"],
-    );
+    // criterion's warm-up loops for its whole 3 s however loaded the machine is
+    // (its measurement can end early: it sizes samples from the warm-up); the
+    // watchdog stops the cell after 1 s.
+    let slow = ["--warm-up-ms", "3000", "--measure-ms", "5000", "--timeout-s", "1"];
+    let result = run(dir.path(), &[&["--runtime", "tokio-ct", "--workload", "ping_pong"][..], &slow[..]].concat());
     assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
     let results = read_results(&dir.path().join("results.json")).unwrap();
     assert_eq!(results.cells.len(), 1);

@@ -94,6 +94,10 @@ pub trait Runtime: Sized + 'static {
     const SUMMARY: &'static str;
     /// Caps and missing capabilities.
     const LIMITS: Limits = Limits::NONE;
+    /// Whether every task runs on the thread that calls [`Runtime::block_on`]
+    /// (no worker threads): then a counter of that thread sees all of a run's
+    /// work, which is what instruction-count regression checks rely on.
+    const ONE_THREAD: bool = false;
 
     /// A spawned task; awaiting it yields the task's output. What dropping it
     /// unawaited does is runtime-specific: use [`Runtime::detach`] instead.

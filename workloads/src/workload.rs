@@ -4,7 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use crate::Runtime;
+use crate::{Limits, Runtime};
 
 /// The families workloads belong to (grouping for listings and reports).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -144,14 +144,16 @@ pub fn verify<W: Workload, R: Runtime>(size: usize, run: &Run) -> Result<(), Mis
 
 /// Why a runtime cannot run a workload at a size, if it cannot.
 pub fn not_applicable<W: Workload, R: Runtime>(size: usize) -> Option<String> {
-    let needs = W::needs(size);
-    if let (true, Some(why)) = (needs.remote_spawn, R::LIMITS.no_remote_spawn) {
+    refusal(R::ID, &R::LIMITS, W::needs(size))
+}
+
+/// Why runtime `id` with `limits` cannot meet `needs`, if it cannot.
+pub fn refusal(id: &str, limits: &Limits, needs: Needs) -> Option<String> {
+    if let (true, Some(why)) = (needs.remote_spawn, limits.no_remote_spawn) {
         return Some(format!("n/a: no spawning from outside threads ({why})"));
     }
-    match R::LIMITS.max_tasks {
-        Some(cap) if needs.tasks > cap => {
-            Some(format!("capped: needs {} live tasks, {} allows {cap}", needs.tasks, R::ID))
-        }
+    match limits.max_tasks {
+        Some(cap) if needs.tasks > cap => Some(format!("capped: needs {} live tasks, {id} allows {cap}", needs.tasks)),
         _ => None,
     }
 }

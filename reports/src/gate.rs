@@ -1,0 +1,400 @@
+//! The regression gate's statistics, verdicts and output (`arena compare`).
+//!
+//! The driver measures each cell as rounds: in every round the three builds
+//! (base, a second build of base, head) each run two batches in a mirrored
+//! random order (e.g. `A B H H B A`), so drift within a round cancels. A
+//! round gives two log ratios, head/base and A/A (base2/base). For each cell:
+//!
+//! * the **change** is the median of the head/base log ratios, with a
+//!   bootstrap percentile interval at the family-wise level `1 − α`
+//!   (Bonferroni: each of the `m` cells' intervals at `1 − α/m`);
+//! * the **A/A interval** is the same for base2/base: the noise floor of
+//!   this machine, this cell and these builds, measured in the same run.
+//!
+//! A cell regresses only when its whole interval lies above the threshold
+//! *and* the A/A interval lies inside `±threshold` (the measurement can tell
+//! a difference of that size from none). When the A/A interval does not, a
+//! cell that would have regressed is **inconclusive**; so is any cell whose
+//! interval straddles the threshold. See [`decide`].
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::Environment;
+use crate::text::Table;
+
+/// The schema name of a gate result file.
+pub const SCHEMA: &str = "arena-gate/1";
+
+/// An interval around a median, as relative changes (`0.012` is +1.2 %).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// The median change.
+    pub median: f64,
+    /// Lower end.
+    pub lower: f64,
+    /// Upper end.
+    pub upper: f64,
+}
+
+impl Interval {
+    /// Whether the whole interval lies inside `±t`.
+    pub fn inside(&self, t: f64) -> bool {
+        self.lower > -t && self.upper < t
+    }
+}
+
+/// The median of `log_ratios` and its bootstrap percentile interval with
+/// `tail` probability cut from each end, as relative changes.
+pub fn bootstrap_median(log_ratios: &[f64], tail: f64, resamples: usize, rng: &mut fastrand::Rng) -> Interval {
+    assert!(!log_ratios.is_empty(), "no rounds");
+    let n = log_ratios.len();
+    let mut sample = vec![0.0; n];
+    let mut medians: Vec<f64> = (0..resamples.max(1))
+        .map(|_| {
+            for x in sample.iter_mut() {
+                *x = log_ratios[rng.usize(..n)];
+            }
+            median(&mut sample)
+        })
+        .collect();
+    medians.sort_by(f64::total_cmp);
+    let at = |q: f64| medians[((q * medians.len() as f64) as usize).min(medians.len() - 1)];
+    let mut all = log_ratios.to_vec();
+    Interval { median: median(&mut all).exp_m1(), lower: at(tail).exp_m1(), upper: at(1.0 - tail).exp_m1() }
+}
+
+/// The median of `xs` (sorted in place).
+pub fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
+}
+
+/// A cell's verdict, and the gate's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The whole interval lies below the threshold.
+    Ok,
+    /// The whole interval lies below minus the threshold.
+    Improved,
+    /// Too noisy to tell at the threshold.
+    Inconclusive,
+    /// The whole interval lies above the threshold and the A/A check passed.
+    Regressed,
+    /// A build could not run the cell, or gave a wrong answer.
+    Failed,
+}
+
+impl Verdict {
+    /// Lower-case name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Improved => "improved",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::Regressed => "regressed",
+            Verdict::Failed => "failed",
+        }
+    }
+
+    /// The gate's exit code for this overall verdict: 0 no regression, 1
+    /// regression (or a failed cell), 3 inconclusive. (2 is bad usage or a
+    /// failed build, decided before anything is measured.)
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Ok | Verdict::Improved => 0,
+            Verdict::Regressed | Verdict::Failed => 1,
+            Verdict::Inconclusive => 3,
+        }
+    }
+
+    /// The gate's verdict over its cells: the worst of them (failed >
+    /// regressed > inconclusive > ok); `Ok` for none.
+    pub fn overall(cells: impl IntoIterator<Item = Verdict>) -> Verdict {
+        cells.into_iter().map(|v| if v == Verdict::Improved { Verdict::Ok } else { v }).max().unwrap_or(Verdict::Ok)
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Judges a cell: `change` is head against base, `aa` base2 against base,
+/// `threshold` the relative slowdown that counts (0.01 for 1 %). Returns the
+/// verdict and, when it is not plain, why.
+pub fn decide(change: Interval, aa: Interval, threshold: f64) -> (Verdict, Option<String>) {
+    let pct = |x: f64| format!("{:+.2} %", x * 100.0);
+    if change.lower > threshold {
+        if aa.inside(threshold) {
+            (Verdict::Regressed, None)
+        } else {
+            let why = format!(
+                "slower, but the A/A interval [{}, {}] is not inside ±{:.2} %: too noisy to call",
+                pct(aa.lower),
+                pct(aa.upper),
+                threshold * 100.0
+            );
+            (Verdict::Inconclusive, Some(why))
+        }
+    } else if change.upper < -threshold {
+        (Verdict::Improved, None)
+    } else if change.upper < threshold {
+        (Verdict::Ok, None)
+    } else {
+        let why = format!("the interval reaches past {:+.2} %: more rounds or a quieter machine", threshold * 100.0);
+        (Verdict::Inconclusive, Some(why))
+    }
+}
+
+/// One build taking part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Build {
+    /// `base`, `base2` (the A/A build) or `head`.
+    pub role: String,
+    /// What it is: a git revision, a crate version or path, a binary.
+    pub what: String,
+    /// The `arena` binary that ran its workers.
+    pub binary: String,
+}
+
+/// One compared cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateCell {
+    /// Runtime id.
+    pub runtime: String,
+    /// Workload name.
+    pub workload: String,
+    /// Size of every run.
+    pub size: u64,
+    /// `wall`, `instructions` or `callgrind`.
+    pub meter: String,
+    /// Runs per batch.
+    pub iters: u64,
+    /// Samples behind the interval: wall-time sessions (fresh processes
+    /// each), or instruction-count rounds.
+    pub samples: usize,
+    /// Median cost of a base batch (ns or instructions).
+    pub base: Option<f64>,
+    /// Median cost of a head batch.
+    pub head: Option<f64>,
+    /// Head against base.
+    pub change: Option<Interval>,
+    /// Base2 against base.
+    pub aa: Option<Interval>,
+    /// The threshold this cell was judged at (relative).
+    pub threshold: f64,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why, when the verdict needs a reason.
+    pub note: Option<String>,
+    /// Every sample's head/base change (relative), in the order measured.
+    #[serde(default)]
+    pub ratios: Vec<f64>,
+    /// Every sample's base2/base change.
+    #[serde(default)]
+    pub aa_ratios: Vec<f64>,
+}
+
+/// A slowdown injected on purpose (the gate's self-test).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Injection {
+    /// The slowdown asked for (relative).
+    pub target: f64,
+    /// Work units burned per poll, per cell (`runtime/workload`).
+    pub units: Vec<(String, u64)>,
+}
+
+/// A whole gate run: the `arena-gate/1` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateRun {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The builds compared.
+    pub builds: Vec<Build>,
+    /// Where instruction counts came from, or why there were none.
+    pub instructions: String,
+    /// Family-wise error rate of the intervals.
+    pub alpha: f64,
+    /// Bootstrap resamples per interval.
+    pub resamples: usize,
+    /// Seed of the round orders and the bootstrap.
+    pub seed: u64,
+    /// Threshold for instruction counts (relative).
+    pub threshold_instructions: f64,
+    /// Threshold for wall time (relative).
+    pub threshold_wall: f64,
+    /// The injected slowdown, in a self-test.
+    pub injected: Option<Injection>,
+    /// Every cell.
+    pub cells: Vec<GateCell>,
+    /// The worst cell verdict.
+    pub verdict: Verdict,
+    /// The machine and toolchain.
+    pub environment: Environment,
+}
+
+fn pct(x: f64) -> String {
+    format!("{:+.2} %", x * 100.0)
+}
+
+fn cost(meter: &str, x: Option<f64>) -> String {
+    match x {
+        None => "-".into(),
+        Some(x) if meter == "wall" => crate::text::duration(x),
+        Some(x) => format!("{x:.0} instr"),
+    }
+}
+
+/// The gate's table: one row per cell.
+pub fn table(run: &GateRun) -> Table {
+    let header =
+        ["runtime", "workload", "size", "meter", "samples", "base", "head", "change (interval)", "A/A", "verdict"];
+    let mut t = Table {
+        title: format!(
+            "Regression gate: {} (thresholds: instructions {:.2} %, wall {:.2} %; intervals family-wise {:.0} %)",
+            run.verdict,
+            run.threshold_instructions * 100.0,
+            run.threshold_wall * 100.0,
+            (1.0 - run.alpha) * 100.0
+        ),
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows: Vec::new(),
+        emphasis: Vec::new(),
+        right: vec![2, 4, 5, 6],
+    };
+    for c in &run.cells {
+        let interval = |i: &Option<Interval>| match i {
+            Some(i) => format!("{} [{}, {}]", pct(i.median), pct(i.lower), pct(i.upper)),
+            None => "-".into(),
+        };
+        let verdict = match &c.note {
+            Some(note) => format!("{}: {note}", c.verdict),
+            None => c.verdict.to_string(),
+        };
+        let row = vec![
+            c.runtime.clone(),
+            c.workload.clone(),
+            c.size.to_string(),
+            c.meter.clone(),
+            c.samples.to_string(),
+            cost(&c.meter, c.base),
+            cost(&c.meter, c.head),
+            interval(&c.change),
+            c.aa.map(|aa| format!("[{}, {}]", pct(aa.lower), pct(aa.upper))).unwrap_or_else(|| "-".into()),
+            verdict,
+        ];
+        let flag = matches!(c.verdict, Verdict::Regressed | Verdict::Failed);
+        let mut emphasis = vec![false; row.len()];
+        emphasis[row.len() - 1] = flag;
+        t.emphasis.push(emphasis);
+        t.rows.push(row);
+    }
+    t
+}
+
+/// The lines printed under the table: builds and the instruction source.
+pub fn summary_lines(run: &GateRun) -> Vec<String> {
+    let mut lines: Vec<String> = run.builds.iter().map(|b| format!("{}: {} ({})", b.role, b.what, b.binary)).collect();
+    lines.push(format!("instruction counts: {}", run.instructions));
+    if let Some(inj) = &run.injected {
+        lines.push(format!("injected slowdown: {:+.2} % of each head batch (self-test)", inj.target * 100.0));
+    }
+    lines.push(format!("verdict: {} (exit {})", run.verdict, run.verdict.exit_code()));
+    lines
+}
+
+/// The run as Markdown, for a pull-request comment.
+pub fn markdown(run: &GateRun) -> String {
+    let mut out = crate::markdown::table(&table(run));
+    out.push('\n');
+    for line in summary_lines(run) {
+        out.push_str(&format!("- {line}\n"));
+    }
+    out
+}
+
+/// One benchmark in the customSmallerIsBetter format of
+/// github-action-benchmark (`benchmark-action/github-action-benchmark`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkPoint {
+    /// `runtime/workload/size`.
+    pub name: String,
+    /// `instructions` or `ns`.
+    pub unit: String,
+    /// Head's median cost of one run.
+    pub value: f64,
+    /// Change against base, with its interval.
+    pub extra: String,
+}
+
+/// Head's costs per run for github-action-benchmark (smaller is better).
+pub fn benchmark_points(run: &GateRun) -> Vec<BenchmarkPoint> {
+    run.cells
+        .iter()
+        .filter_map(|c| {
+            let head = c.head? / c.iters.max(1) as f64;
+            let unit = if c.meter == "wall" { "ns" } else { "instructions" };
+            let extra = match c.change {
+                Some(i) => format!("{} vs base [{}, {}]: {}", pct(i.median), pct(i.lower), pct(i.upper), c.verdict),
+                None => c.verdict.to_string(),
+            };
+            Some(BenchmarkPoint {
+                name: format!("{}/{}/{}", c.runtime, c.workload, c.size),
+                unit: unit.into(),
+                value: head,
+                extra,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(median: f64, lower: f64, upper: f64) -> Interval {
+        Interval { median, lower, upper }
+    }
+
+    #[test]
+    fn verdicts_follow_the_intervals() {
+        let quiet = iv(0.0, -0.002, 0.002);
+        let noisy = iv(0.0, -0.02, 0.03);
+        assert_eq!(decide(iv(0.03, 0.02, 0.04), quiet, 0.01).0, Verdict::Regressed);
+        assert_eq!(decide(iv(0.03, 0.02, 0.04), noisy, 0.01).0, Verdict::Inconclusive);
+        assert_eq!(decide(iv(0.0, -0.005, 0.005), quiet, 0.01).0, Verdict::Ok);
+        assert_eq!(decide(iv(0.0, -0.005, 0.005), noisy, 0.01).0, Verdict::Ok);
+        assert_eq!(decide(iv(0.01, 0.0, 0.02), quiet, 0.01).0, Verdict::Inconclusive);
+        assert_eq!(decide(iv(-0.05, -0.06, -0.04), quiet, 0.01).0, Verdict::Improved);
+    }
+
+    #[test]
+    fn the_gate_takes_the_worst_cell() {
+        use Verdict::*;
+        assert_eq!(Verdict::overall([Ok, Improved]), Ok);
+        assert_eq!(Verdict::overall([Ok, Inconclusive, Improved]), Inconclusive);
+        assert_eq!(Verdict::overall([Inconclusive, Regressed]), Regressed);
+        assert_eq!(Verdict::overall([Regressed, Failed, Ok]), Failed);
+        assert_eq!(Verdict::overall([]), Ok);
+        assert_eq!([Ok, Improved, Inconclusive, Regressed, Failed].map(Verdict::exit_code), [0, 0, 3, 1, 1]);
+    }
+
+    #[test]
+    fn the_bootstrap_brackets_the_median_and_widens_with_confidence() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        // Log ratios around ln(1.03) with ±2 % spread.
+        let xs: Vec<f64> = (0..200).map(|i| 1.03f64.ln() + ((i * 37 % 101) as f64 / 100.0 - 0.5) * 0.04).collect();
+        let wide = bootstrap_median(&xs, 0.001, 4000, &mut rng);
+        let narrow = bootstrap_median(&xs, 0.05, 4000, &mut rng);
+        assert!((wide.median - 0.03).abs() < 0.005, "{wide:?}");
+        assert!(wide.lower <= narrow.lower && narrow.upper <= wide.upper, "{wide:?} {narrow:?}");
+        assert!(narrow.lower < wide.median && wide.median < narrow.upper);
+        // Identical counts give a point.
+        let same = bootstrap_median(&[0.01f64.ln_1p(); 7], 0.001, 1000, &mut rng);
+        assert!((same.lower - 0.01).abs() < 1e-12 && (same.upper - 0.01).abs() < 1e-12, "{same:?}");
+    }
+}

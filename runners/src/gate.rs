@@ -1,0 +1,424 @@
+//! The measuring end of the regression gate (`arena compare`): a worker
+//! process that holds one runtime × workload cell of one build, and runs
+//! batches of it when told to, so the driver can interleave the builds
+//! being compared one batch at a time.
+//!
+//! # Protocol `arena-gate/1`
+//!
+//! One line each way, over the worker's stdin and stdout:
+//!
+//! * worker: `ready arena-gate/1 <meter>`, once the workload has given the
+//!   right answer once (a warm-up outside the measured region);
+//! * driver: `run <iters>`; worker: `ok <value>`, the batch's cost: wall
+//!   nanoseconds, or retired user-space instructions of the calling thread
+//!   (`instructions`, read with `perf_event_open`);
+//! * driver: `burn <units>`, only for a worker started with injection: the
+//!   work [`Slowed`](crate::testing::Slowed) burns per poll from now on;
+//!   worker: `ok 0`;
+//! * driver: `quit`, or end of input: the worker exits 0;
+//! * on any failure (a wrong answer above all) the worker prints
+//!   `error <message>` and exits 1.
+//!
+//! Every run in a batch is checked against the workload's answer: a build
+//! that loses work fails the gate instead of looking fast.
+//!
+//! # The measured region
+//!
+//! A batch runs inside [`measured_region`], which is never inlined and holds
+//! nothing but the batch (one `block_on`, the runs and their checks), so
+//! `valgrind --tool=callgrind --toggle-collect=runners::gate::measured_region
+//! --dump-after=runners::gate::measured_region` counts exactly the batches, one dump each:
+//! the fallback where hardware counters are missing. Timers and I/O are never
+//! counted: instruction counts are only asked for on one-thread runtimes and
+//! workloads that neither wait on time nor spawn from other threads
+//! ([`counts_instructions`]).
+use std::fmt;
+use std::io::{self, BufRead, Write};
+use std::marker::PhantomData;
+use std::str::FromStr;
+use std::time::Instant;
+
+use perf_event::Builder;
+use perf_event::events::Hardware;
+use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
+
+use crate::harness::{RuntimeInfo, UnknownName, WorkloadInfo};
+use crate::testing::{Slowed, set_burn};
+use crate::{Adapter, RuntimeVisitor};
+
+/// The protocol's name and version, in the worker's `ready` line.
+pub const PROTOCOL: &str = "arena-gate/1";
+
+/// The measured region's name as callgrind reports it (`--toggle-collect`,
+/// `--dump-after`; callgrind matches `--dump-after` only by exact name).
+pub const REGION: &str = "runners::gate::measured_region";
+
+/// What a worker reports as a batch's cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Meter {
+    /// Wall-clock nanoseconds.
+    Wall,
+    /// User-space instructions retired by the calling thread, from the
+    /// hardware counter (`perf_event_open`).
+    Instructions,
+    /// Instructions counted by callgrind: the worker runs under valgrind and
+    /// reports wall time, which the driver replaces with callgrind's dump.
+    Callgrind,
+}
+
+impl Meter {
+    /// Lower-case name, as on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Meter::Wall => "wall",
+            Meter::Instructions => "instructions",
+            Meter::Callgrind => "callgrind",
+        }
+    }
+
+    /// The unit of a batch's cost.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Meter::Wall => "ns",
+            Meter::Instructions | Meter::Callgrind => "instructions",
+        }
+    }
+}
+
+impl fmt::Display for Meter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Meter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [Meter::Wall, Meter::Instructions, Meter::Callgrind]
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| format!("'{s}' is not wall, instructions or callgrind"))
+    }
+}
+
+/// Why instructions cannot be counted for a cell, if they can't: the
+/// counter sees one thread, so the runtime must run everything on it, and a
+/// count must not depend on time passing.
+pub fn counts_instructions(runtime: &RuntimeInfo, workload: &WorkloadInfo) -> Result<(), &'static str> {
+    if !runtime.one_thread {
+        Err("runs tasks on worker threads")
+    } else if workload.waits_on_time || workload.family == workloads::Family::Timers.name() {
+        Err("uses timers")
+    } else if workload.twin_of.is_some() {
+        Err("native twins are not gated")
+    } else {
+        Ok(())
+    }
+}
+
+/// A user-space instruction counter for the calling thread, or why there is none.
+pub fn instruction_counter() -> Result<perf_event::Counter, String> {
+    let mut counter = Builder::new(Hardware::INSTRUCTIONS)
+        .exclude_kernel(true)
+        .exclude_hv(true)
+        .build()
+        .map_err(|e| format!("perf_event_open(instructions:u): {e}"))?;
+    // Some machines open the counter but never schedule it: count something.
+    counter.enable().map_err(|e| format!("enabling the instruction counter: {e}"))?;
+    std::hint::black_box((0..1000u64).sum::<u64>());
+    counter.disable().map_err(|e| format!("disabling the instruction counter: {e}"))?;
+    let read = counter.read_count_and_time().map_err(|e| format!("reading the instruction counter: {e}"))?;
+    if read.count == 0 || read.time_running == 0 {
+        return Err("the instruction counter opens but never counts (no PMU access here)".into());
+    }
+    counter.reset().map_err(|e| format!("resetting the instruction counter: {e}"))?;
+    Ok(counter)
+}
+
+/// What a worker holds.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Runtime id.
+    pub runtime: String,
+    /// Workload name.
+    pub workload: String,
+    /// Size of every run.
+    pub size: usize,
+    /// What a batch's cost is measured in.
+    pub meter: Meter,
+    /// Run the runtime as [`Slowed`], taking `burn` commands.
+    pub inject: bool,
+    /// Runtime configuration.
+    pub config: Config,
+}
+
+/// Why a worker stopped.
+#[derive(Debug)]
+pub enum GateError {
+    /// The runtime or workload does not exist.
+    Unknown(UnknownName),
+    /// The runtime cannot run the workload at this size.
+    NotApplicable(String),
+    /// The runtime did not start.
+    Start(StartError),
+    /// A run gave the wrong answer.
+    WrongAnswer(Mismatch),
+    /// The instruction counter is missing or failed.
+    Counter(String),
+    /// The driver sent something that is not a command.
+    Protocol(String),
+    /// stdin or stdout failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for GateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GateError::Unknown(e) => e.fmt(f),
+            GateError::NotApplicable(why) => write!(f, "not applicable: {why}"),
+            GateError::Start(e) => e.fmt(f),
+            GateError::WrongAnswer(e) => e.fmt(f),
+            GateError::Counter(e) => write!(f, "instruction counter: {e}"),
+            GateError::Protocol(line) => write!(f, "not an {PROTOCOL} command: '{line}'"),
+            GateError::Io(e) => write!(f, "talking to the driver: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for GateError {}
+
+impl From<io::Error> for GateError {
+    fn from(e: io::Error) -> Self {
+        GateError::Io(e)
+    }
+}
+
+/// One batch: `iters` checked runs of `W` at `size` in one `block_on`. This
+/// is the only code a batch's cost covers; see the [module docs](self).
+#[inline(never)]
+pub fn measured_region<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(), Mismatch> {
+    batch::<R, W>(rt, size, iters)
+}
+
+fn batch<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(), Mismatch> {
+    rt.block_on(async {
+        for _ in 0..iters {
+            let run = W::run::<R>(size).await;
+            workloads::verify::<W, R>(size, &run)?;
+        }
+        Ok(())
+    })
+}
+
+/// Serves the protocol for `spec` on `input` / `output` until `quit`.
+pub fn serve(spec: &Spec, input: impl BufRead, output: impl Write) -> Result<(), GateError> {
+    let runtimes: Vec<_> = crate::harness::runtimes().iter().map(|r| r.id).collect();
+    crate::harness::pick("--runtime", std::slice::from_ref(&spec.runtime), runtimes).map_err(GateError::Unknown)?;
+    let names: Vec<_> = crate::harness::workloads().iter().filter(|w| w.twin_of.is_none()).map(|w| w.name).collect();
+    crate::harness::pick("--workload", std::slice::from_ref(&spec.workload), names).map_err(GateError::Unknown)?;
+    let mut find = FindRuntime { spec, input, output, result: None };
+    crate::visit_runtimes(&mut find);
+    find.result.expect("the runtime was checked against the registry")
+}
+
+struct FindRuntime<'a, I, O> {
+    spec: &'a Spec,
+    input: I,
+    output: O,
+    result: Option<Result<(), GateError>>,
+}
+
+impl<I: BufRead, O: Write> RuntimeVisitor for FindRuntime<'_, I, O> {
+    fn visit<R: Adapter>(&mut self) {
+        if R::ID == self.spec.runtime {
+            let mut find = FindWorkload::<R, _, _> { find: self, runtime: PhantomData };
+            workloads::visit_workloads(&mut find);
+        }
+    }
+}
+
+struct FindWorkload<'a, 'b, R, I, O> {
+    find: &'a mut FindRuntime<'b, I, O>,
+    runtime: PhantomData<R>,
+}
+
+impl<R: Runtime, I: BufRead, O: Write> WorkloadVisitor for FindWorkload<'_, '_, R, I, O> {
+    fn visit<W: Workload>(&mut self) {
+        if W::NAME != self.find.spec.workload {
+            return;
+        }
+        let f = &mut *self.find;
+        f.result = Some(if f.spec.inject {
+            serve_cell::<Slowed<R>, W>(f.spec, &mut f.input, &mut f.output)
+        } else {
+            serve_cell::<R, W>(f.spec, &mut f.input, &mut f.output)
+        });
+    }
+}
+
+/// A driver's command.
+enum Command {
+    Run(u64),
+    Burn(u64),
+    Quit,
+}
+
+fn parse(line: &str) -> Result<Command, GateError> {
+    let bad = || GateError::Protocol(line.to_owned());
+    let mut words = line.split_whitespace();
+    let command = match (words.next(), words.next().map(str::parse::<u64>)) {
+        (Some("run"), Some(Ok(iters))) if iters > 0 => Command::Run(iters),
+        (Some("burn"), Some(Ok(units))) => Command::Burn(units),
+        (Some("quit"), None) => Command::Quit,
+        _ => return Err(bad()),
+    };
+    match words.next() {
+        None => Ok(command),
+        Some(_) => Err(bad()),
+    }
+}
+
+fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out: impl Write) -> Result<(), GateError> {
+    let size = spec.size;
+    if let Some(why) = workloads::not_applicable::<W, R>(size) {
+        return Err(GateError::NotApplicable(why));
+    }
+    let rt = R::new(&spec.config).map_err(GateError::Start)?;
+    let mut counter = match spec.meter {
+        Meter::Instructions => Some(instruction_counter().map_err(GateError::Counter)?),
+        Meter::Wall | Meter::Callgrind => None,
+    };
+    batch::<R, W>(&rt, size, 1).map_err(GateError::WrongAnswer)?;
+    writeln!(out, "ready {PROTOCOL} {}", spec.meter)?;
+    out.flush()?;
+    for line in input.lines() {
+        let value = match parse(&line?)? {
+            Command::Quit => break,
+            Command::Burn(units) if spec.inject => {
+                set_burn(units);
+                0
+            }
+            Command::Burn(_) => {
+                return Err(GateError::Protocol("burn (this worker was started without injection)".into()));
+            }
+            Command::Run(iters) => match counter.as_mut() {
+                Some(counter) => {
+                    let fail = |e: io::Error| GateError::Counter(e.to_string());
+                    counter.reset().map_err(fail)?;
+                    counter.enable().map_err(fail)?;
+                    let ran = measured_region::<R, W>(&rt, size, iters);
+                    counter.disable().map_err(fail)?;
+                    ran.map_err(GateError::WrongAnswer)?;
+                    let read = counter.read_count_and_time().map_err(fail)?;
+                    if read.time_running < read.time_enabled {
+                        return Err(GateError::Counter("the counter was multiplexed; its count is an estimate".into()));
+                    }
+                    read.count
+                }
+                None => {
+                    let start = Instant::now();
+                    measured_region::<R, W>(&rt, size, iters).map_err(GateError::WrongAnswer)?;
+                    start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX)
+                }
+            },
+        };
+        writeln!(out, "ok {value}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(runtime: &str, workload: &str, inject: bool) -> Spec {
+        Spec {
+            runtime: runtime.into(),
+            workload: workload.into(),
+            size: 50,
+            meter: Meter::Wall,
+            inject,
+            config: Config { workers: 2 },
+        }
+    }
+
+    fn talk(spec: &Spec, input: &str) -> (Result<(), GateError>, String) {
+        let mut out = Vec::new();
+        let result = serve(spec, input.as_bytes(), &mut out);
+        (result, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn a_worker_answers_each_batch() {
+        let (result, out) = talk(&spec("tokio-mt", "ping_pong", false), "run 1\nrun 3\nquit\n");
+        result.unwrap();
+        let lines: Vec<_> = out.lines().collect();
+        assert_eq!(lines[0], "ready arena-gate/1 wall");
+        assert_eq!(lines.len(), 3);
+        for line in &lines[1..] {
+            let ns: u64 = line.strip_prefix("ok ").unwrap().parse().unwrap();
+            assert!(ns > 0, "{line}");
+        }
+    }
+
+    #[test]
+    fn burning_needs_an_injected_worker() {
+        let (result, out) = talk(&spec("smol-local", "spawn_join", true), "burn 100\nrun 2\n");
+        result.unwrap();
+        assert_eq!(out.lines().nth(1), Some("ok 0"));
+        set_burn(0);
+        let (result, _) = talk(&spec("smol-local", "spawn_join", false), "burn 100\n");
+        assert!(matches!(result, Err(GateError::Protocol(_))), "{result:?}");
+    }
+
+    #[test]
+    fn bad_commands_and_names_are_refused() {
+        for bad in ["run 0", "run", "run x", "walk 3", "quit now", "burn -1"] {
+            let (result, _) = talk(&spec("tokio-ct", "ping_pong", false), bad);
+            assert!(matches!(result, Err(GateError::Protocol(_))), "{bad}: {result:?}");
+        }
+        let (result, out) = talk(&spec("tokio-xt", "ping_pong", false), "");
+        assert!(matches!(result, Err(GateError::Unknown(_))), "{result:?}");
+        assert!(out.is_empty());
+        let (result, _) = talk(&spec("tokio-ct", "ping_pong_native", false), "");
+        assert!(matches!(result, Err(GateError::Unknown(_))), "{result:?}");
+        let (result, _) = talk(&spec("smol-local", "spawn_remote", false), "");
+        assert!(matches!(result, Err(GateError::NotApplicable(_))), "{result:?}");
+    }
+
+    #[test]
+    fn a_wrong_answer_stops_the_worker() {
+        use crate::testing::LosesTasks;
+        use workloads::channels::FanIn;
+        let mut out = Vec::new();
+        let result = serve_cell::<LosesTasks, FanIn<16>>(&spec("x", "x", false), "run 1\n".as_bytes(), &mut out);
+        assert!(matches!(result, Err(GateError::WrongAnswer(_))), "{result:?}");
+        assert!(out.is_empty(), "no ready line before the first right answer");
+    }
+
+    #[test]
+    fn instruction_cells_are_one_thread_and_timer_free() {
+        let rt = |id| crate::harness::runtimes().into_iter().find(|r| r.id == id).unwrap();
+        let wl = |name| crate::harness::workloads().into_iter().find(|w| w.name == name).unwrap();
+        assert!(counts_instructions(&rt("tokio-ct"), &wl("ping_pong")).is_ok());
+        assert!(counts_instructions(&rt("futures-local"), &wl("select_macro")).is_ok());
+        assert!(counts_instructions(&rt("tokio-mt"), &wl("ping_pong")).is_err());
+        assert!(counts_instructions(&rt("smol-local"), &wl("select_timeout")).is_err());
+        assert!(counts_instructions(&rt("smol-local"), &wl("timeout_ok")).is_err());
+    }
+
+    #[test]
+    fn the_instruction_counter_counts_or_says_why_not() {
+        match instruction_counter() {
+            Ok(mut counter) => {
+                counter.enable().unwrap();
+                std::hint::black_box((0..10_000u64).sum::<u64>());
+                counter.disable().unwrap();
+                assert!(counter.read().unwrap() > 0);
+            }
+            Err(why) => assert!(why.contains("instruction"), "{why}"),
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The builds `arena compare` compares: two git revisions, or this checkout
+//! with two versions (or a local checkout) of one runtime crate, or binaries
+//! built elsewhere. Base is built twice, from two copies of its source, for
+//! the A/A calibration: the second build differs only where a build may
+//! (paths, layout), which is part of the noise the gate must rise above.
+//!
+//! Every build uses the same toolchain, profile (`release`) and, with
+//! `--locked`, each source's own lockfile; all share one target directory so
+//! dependencies compile once, and each `arena` binary is copied out.
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+use reports::gate::Build;
+
+use crate::Usage;
+use crate::cli::CompareArgs;
+
+/// The three builds, in the order base, base2 (A/A), head.
+pub fn prepare(args: &CompareArgs) -> anyhow::Result<[Build; 3]> {
+    if let (Some(base), Some(head)) = (&args.base_bin, &args.head_bin) {
+        let aa = args.aa_bin.as_ref().unwrap_or(base);
+        let (base_what, aa_what) = match &args.aa_bin {
+            Some(_) => ("binary", "binary (a second build of base)"),
+            None => ("binary", "the base binary again, in processes of its own"),
+        };
+        return Ok([
+            existing("base", base, "--base-bin", base_what)?,
+            existing("base2", aa, "--aa-bin", aa_what)?,
+            existing("head", head, "--head-bin", "binary")?,
+        ]);
+    }
+    let work = absolute(&args.work_dir)?;
+    fs::create_dir_all(work.join("bin")).with_context(|| format!("--work-dir {}", work.display()))?;
+    let target = work.join("target");
+    if let (Some(base), Some(head)) = (&args.base, &args.head) {
+        let repo = absolute(&args.repo)?;
+        let base_sha = rev_parse(&repo, base).map_err(|e| Usage(format!("--base {base}: {e}")))?;
+        let head_sha = rev_parse(&repo, head).map_err(|e| Usage(format!("--head {head}: {e}")))?;
+        let mut builds = Vec::new();
+        for (role, rev, sha) in [("base", base, &base_sha), ("base2", base, &base_sha), ("head", head, &head_sha)] {
+            let src = work.join(format!("src-{role}"));
+            export(&repo, sha, &src)?;
+            let what = format!("git {rev} ({})", &sha[..12.min(sha.len())]);
+            builds.push(build(role, &src, &target, &work, what)?);
+        }
+        return Ok(builds.try_into().expect("three builds"));
+    }
+    let Some(krate) = &args.krate else {
+        bail!(Usage("say what to compare: --base/--head REV, --crate NAME, or --base-bin/--head-bin".into()));
+    };
+    let repo = absolute(&args.repo)?;
+    let sha = rev_parse(&repo, "HEAD").map_err(|e| Usage(format!("--repo {}: {e}", repo.display())))?;
+    let sides = [
+        ("base", args.base_version.as_deref(), args.base_path.as_deref()),
+        ("base2", args.base_version.as_deref(), args.base_path.as_deref()),
+        ("head", args.head_version.as_deref(), args.head_path.as_deref()),
+    ];
+    let mut builds = Vec::new();
+    for (role, version, path) in sides {
+        let src = work.join(format!("src-{role}"));
+        export(&repo, &sha, &src)?;
+        let flag = if role == "head" { "head" } else { "base" };
+        let what = pin(&src, krate, version, path, flag)?;
+        builds.push(build(role, &src, &target, &work, what)?);
+    }
+    Ok(builds.try_into().expect("three builds"))
+}
+
+fn existing(role: &str, path: &Path, flag: &str, what: &str) -> anyhow::Result<Build> {
+    if !path.is_file() {
+        bail!(Usage(format!("{flag} {}: no such file", path.display())));
+    }
+    Ok(Build { role: role.into(), what: what.into(), binary: path.display().to_string() })
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("{}", path.display()))
+}
+
+/// The commit a revision names in `repo`.
+fn rev_parse(repo: &Path, rev: &str) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
+        .output()
+        .map_err(|e| format!("git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("not a commit in {}", repo.display()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// A fresh copy of `sha`'s tree (what `git archive` exports) in `dir`.
+fn export(repo: &Path, sha: &str, dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut archive = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["archive", "--format=tar", sha])
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting git archive")?;
+    let tar = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(dir)
+        .stdin(archive.stdout.take().expect("piped"))
+        .status()
+        .context("starting tar")?;
+    let git = archive.wait().context("git archive")?;
+    if !git.success() || !tar.success() {
+        bail!("exporting {sha} into {} failed (git archive {git}, tar {tar})", dir.display());
+    }
+    Ok(())
+}
+
+/// Points `src` at the crate version or checkout asked for; says what it uses.
+fn pin(src: &Path, krate: &str, version: Option<&str>, path: Option<&Path>, flag: &str) -> anyhow::Result<String> {
+    if let Some(path) = path {
+        let path = absolute(path)?;
+        if !path.join("Cargo.toml").is_file() {
+            bail!(Usage(format!("--{flag}-path {}: no Cargo.toml there", path.display())));
+        }
+        let manifest = src.join("Cargo.toml");
+        let mut toml = fs::read_to_string(&manifest).with_context(|| format!("{}", manifest.display()))?;
+        toml.push_str(&format!("\n[patch.crates-io]\n{krate} = {{ path = {:?} }}\n", path.display().to_string()));
+        fs::write(&manifest, toml).with_context(|| format!("{}", manifest.display()))?;
+        cargo(src, &["update", "-p", krate]).map_err(|e| Usage(format!("--{flag}-path {}: {e}", path.display())))?;
+        return Ok(format!("{krate} at {}", path.display()));
+    }
+    if let Some(version) = version {
+        cargo(src, &["update", "-p", krate, "--precise", version])
+            .map_err(|e| Usage(format!("--{flag}-version {version}: {e}")))?;
+    }
+    let lock = fs::read_to_string(src.join("Cargo.lock")).context("reading Cargo.lock")?;
+    match locked_version(&lock, krate) {
+        Some(v) => Ok(format!("{krate} {v}")),
+        None => bail!(Usage(format!("--crate {krate}: not in Cargo.lock"))),
+    }
+}
+
+/// The version of `krate` a lockfile pins (the first, if several).
+fn locked_version(lock: &str, krate: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{krate}\"") {
+            let v = lines.next()?.strip_prefix("version = \"")?.strip_suffix('"')?;
+            return Some(v.to_owned());
+        }
+    }
+    None
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
+    let out = Command::new(cargo_program()).args(args).current_dir(dir).output().map_err(|e| format!("cargo: {e}"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("failed");
+    Err(format!("cargo {}: {}", args.join(" "), last.trim()))
+}
+
+/// The cargo that runs us (`$CARGO` under `cargo run`), else `cargo`.
+fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Builds `arena` from `src` and copies it to `<work>/bin/arena-<role>`.
+fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String) -> anyhow::Result<Build> {
+    let log = work.join(format!("build-{role}.log"));
+    eprintln!("building {role}: {what} (log: {})", log.display());
+    let log_file = fs::File::create(&log).with_context(|| format!("{}", log.display()))?;
+    let status = Command::new(cargo_program())
+        .args(["build", "--release", "--locked", "--bin", "arena"])
+        .env("CARGO_TARGET_DIR", target)
+        .current_dir(src)
+        .stdout(log_file.try_clone()?)
+        .stderr(log_file)
+        .status()
+        .context("starting cargo")?;
+    if !status.success() {
+        bail!(Usage(format!("building {role} ({what}) failed: see {}", log.display())));
+    }
+    let binary = work.join("bin").join(format!("arena-{role}"));
+    fs::copy(target.join("release").join("arena"), &binary)
+        .with_context(|| format!("copying the {role} binary to {}", binary.display()))?;
+    Ok(Build { role: role.into(), what, binary: binary.display().to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_version;
+
+    #[test]
+    fn reads_a_locked_version() {
+        let lock = "[[package]]\nname = \"tokio\"\nversion = \"1.47.1\"\nsource = \"x\"\n";
+        assert_eq!(locked_version(lock, "tokio").as_deref(), Some("1.47.1"));
+        assert_eq!(locked_version(lock, "smol"), None);
+    }
+}

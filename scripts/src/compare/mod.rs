@@ -1,0 +1,432 @@
+//! `arena compare`: the regression gate. It builds (or takes) three `arena`
+//! binaries — base, a second build of base, head — starts one worker per
+//! build for each cell (`arena gate-worker`, see `runners::gate`) and runs
+//! them in interleaved rounds: every round each build runs two batches in a
+//! mirrored random order. Cells that allow it are measured in instructions
+//! (hardware counter, else callgrind); the rest in wall time. The statistics
+//! and verdicts are `reports::gate`'s.
+mod build;
+mod process;
+mod worker;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use reports::files::{write_atomic, write_json_atomic};
+use reports::gate::{self as gate, Build, GateCell, GateRun, Injection, Interval, Verdict};
+use runners::gate::Meter;
+use runners::harness::{RuntimeInfo, WorkloadInfo, pick};
+
+use self::process::{Launch, Worker};
+pub use self::worker::worker;
+use crate::Usage;
+use crate::cli::CompareArgs;
+
+/// The runtimes the gate compares by default.
+pub const REGRESSION_RUNTIMES: &[&str] =
+    &["tokio-ct", "tokio-mt", "async-std", "smol-local", "smol-mt", "futures-local"];
+/// The workloads the gate compares by default, at their quick sizes.
+pub const REGRESSION_WORKLOADS: &[&str] =
+    &["ping_pong", "fan_in_c16", "spawn_join", "select_macro", "yield_storm", "timeout_ok"];
+
+/// A wall-time batch is made this long (doubling the runs in it).
+const WALL_BATCH: Duration = Duration::from_millis(40);
+/// An instruction-count batch holds at least this many instructions.
+const INSTRUCTION_BATCH: f64 = 2e6;
+/// Bootstrap resamples per interval.
+const RESAMPLES: usize = 10_000;
+
+/// What the gate was asked to do, checked.
+struct Settings {
+    threshold_instructions: f64,
+    threshold_wall: f64,
+    alpha: f64,
+    budget: Duration,
+    instruction_rounds: usize,
+    force_wall: bool,
+    size: Option<usize>,
+    inject: Option<f64>,
+    workers: Option<usize>,
+}
+
+fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
+    let pct = |flag: &str, v: f64| {
+        if v > 0.0 && v < 100.0 { Ok(v / 100.0) } else { Err(Usage(format!("{flag}: '{v}' is not between 0 and 100"))) }
+    };
+    if !(args.alpha > 0.0 && args.alpha < 1.0) {
+        return Err(Usage(format!("--alpha: '{}' is not between 0 and 1", args.alpha)));
+    }
+    if !(args.budget_s.is_finite() && args.budget_s > 0.0) {
+        return Err(Usage(format!("--budget-s: '{}' is not a positive number of seconds", args.budget_s)));
+    }
+    if args.instruction_rounds < 3 {
+        return Err(Usage("--instruction-rounds: at least 3".into()));
+    }
+    let force_wall = match args.meter.as_str() {
+        "auto" => false,
+        "wall" => true,
+        other => return Err(Usage(format!("--meter: '{other}' is not auto or wall"))),
+    };
+    let size = match args.size.as_str() {
+        "quick" => None,
+        n => Some(
+            n.parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| Usage(format!("--size: '{n}' is not quick or a positive size")))?,
+        ),
+    };
+    if args.workers == Some(0) {
+        return Err(Usage("--workers: must be at least 1".into()));
+    }
+    Ok(Settings {
+        threshold_instructions: pct("--threshold-instructions-pct", args.threshold_instructions_pct)?,
+        threshold_wall: pct("--threshold-wall-pct", args.threshold_wall_pct)?,
+        alpha: args.alpha,
+        budget: Duration::from_secs_f64(args.budget_s),
+        instruction_rounds: args.instruction_rounds,
+        force_wall,
+        size,
+        inject: args.inject_pct.map(|p| pct("--inject-pct", p)).transpose()?,
+        workers: args.workers,
+    })
+}
+
+/// A cell to compare.
+struct Cell {
+    runtime: RuntimeInfo,
+    workload: WorkloadInfo,
+    size: usize,
+    meter: Meter,
+}
+
+/// The selected cells (skipping those a runtime cannot run, with a note).
+fn cells(
+    args: &CompareArgs,
+    size: Option<usize>,
+    instructions: Option<Meter>,
+) -> anyhow::Result<(Vec<Cell>, Vec<String>)> {
+    let all_runtimes = runners::harness::runtimes();
+    let all_workloads: Vec<_> = runners::harness::workloads().into_iter().filter(|w| w.twin_of.is_none()).collect();
+    let default = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let runtimes = if args.runtimes.is_empty() { default(REGRESSION_RUNTIMES) } else { args.runtimes.clone() };
+    let workloads = if args.workloads.is_empty() { default(REGRESSION_WORKLOADS) } else { args.workloads.clone() };
+    let runtimes = pick("--runtime", &runtimes, all_runtimes.iter().map(|r| r.id).collect())?;
+    let workloads = pick("--workload", &workloads, all_workloads.iter().map(|w| w.name).collect())?;
+    let (mut cells, mut skipped) = (Vec::new(), Vec::new());
+    for w in all_workloads.iter().filter(|w| workloads.contains(&w.name)) {
+        for r in all_runtimes.iter().filter(|r| runtimes.contains(&r.id)) {
+            let size = size.unwrap_or(w.sizes.quick);
+            if let Some(why) = r.refuses(w, size) {
+                skipped.push(format!("{}/{}/{size}: {why}", r.id, w.name));
+                continue;
+            }
+            let meter = match instructions {
+                Some(m) if runners::gate::counts_instructions(r, w).is_ok() => m,
+                _ => Meter::Wall,
+            };
+            cells.push(Cell { runtime: *r, workload: *w, size, meter });
+        }
+    }
+    if cells.is_empty() {
+        anyhow::bail!(Usage("--runtime/--workload: no cell to compare (every one is n/a)".into()));
+    }
+    Ok((cells, skipped))
+}
+
+/// Where instruction counts come from here, or why wall time stands in.
+fn instruction_source(force_wall: bool) -> (Option<Meter>, String) {
+    if force_wall {
+        return (None, "not used (--meter wall)".into());
+    }
+    let perf = match runners::gate::instruction_counter() {
+        Ok(_) => return (Some(Meter::Instructions), "perf_event_open (instructions:u, hardware counter)".into()),
+        Err(e) => e,
+    };
+    match process::valgrind_available() {
+        Ok(()) => (Some(Meter::Callgrind), format!("callgrind (no hardware counter: {perf})")),
+        Err(e) => (None, format!("unavailable ({perf}; {e}): wall time everywhere")),
+    }
+}
+
+pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    let settings = settings(&args)?;
+    let (instructions, source) = instruction_source(settings.force_wall);
+    let (cells, skipped) = cells(&args, settings.size, instructions)?;
+    let builds = build::prepare(&args)?;
+    let out = args.out.clone();
+    let logs = out.join("logs");
+    std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    let mut rng = fastrand::Rng::with_seed(seed);
+    // Bonferroni: each interval cuts alpha / (2 m) from each tail.
+    let tail = settings.alpha / (2.0 * cells.len() as f64);
+    let (mut measured, mut units) = (Vec::new(), Vec::new());
+    let bar = indicatif::ProgressBar::new(cells.len() as u64);
+    for cell in &cells {
+        bar.set_message(format!("{}/{}", cell.runtime.id, cell.workload.name));
+        let mut m = Measurement::new(cell, &settings);
+        let result = m.run(cell, &builds, &settings, &logs, &mut rng);
+        let gated = m.finish(cell, result, tail, &mut rng);
+        if let Some(u) = m.burn {
+            units.push((format!("{}/{}", cell.runtime.id, cell.workload.name), u));
+        }
+        bar.println(format!("{}/{}/{}: {}", gated.runtime, gated.workload, gated.size, gated.verdict));
+        measured.push(gated);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let verdict = Verdict::overall(measured.iter().map(|c| c.verdict));
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let run = GateRun {
+        schema: gate::SCHEMA.to_owned(),
+        builds: builds.to_vec(),
+        instructions: source,
+        alpha: settings.alpha,
+        resamples: RESAMPLES,
+        seed,
+        threshold_instructions: settings.threshold_instructions,
+        threshold_wall: settings.threshold_wall,
+        injected: settings.inject.map(|target| Injection { target, units }),
+        cells: measured,
+        verdict,
+        environment: runners::info::environment(&command),
+    };
+    let table = gate::table(&run);
+    if args.markdown {
+        print!("{}", gate::markdown(&run));
+    } else {
+        print!("{}", reports::terminal::table(&table));
+        for line in gate::summary_lines(&run) {
+            println!("{line}");
+        }
+    }
+    for s in &skipped {
+        println!("skipped {s}");
+    }
+    write_outputs(&out, &run)?;
+    println!("results: {}", out.join("gate.json").display());
+    Ok(ExitCode::from(verdict.exit_code()))
+}
+
+/// gate.json, gate.md and benchmark.json (github-action-benchmark's
+/// customSmallerIsBetter), each written atomically.
+fn write_outputs(out: &Path, run: &GateRun) -> anyhow::Result<()> {
+    let markdown = gate::markdown(run);
+    let points = serde_json::to_vec_pretty(&gate::benchmark_points(run))?;
+    write_json_atomic(&out.join("gate.json"), run)?;
+    write_atomic(&out.join("gate.md"), markdown.as_bytes())?;
+    write_atomic(&out.join("benchmark.json"), &points)?;
+    Ok(())
+}
+
+/// One cell's measurement as it goes.
+///
+/// Wall time is measured in *sessions*: each starts fresh worker processes
+/// for the three builds and runs a warm-up round and [`SESSION_ROUNDS`]
+/// rounds. Separate processes of one binary settle into levels that differ
+/// by up to ±15 % for the whole process life on multi-threaded spawn
+/// workloads here (allocator and scheduling state), which no interleaving
+/// inside one process pair can cancel; so the process is the unit of
+/// replication, and a session's log ratio (its rounds' mean) is one sample.
+/// Instruction counts carry no such process level: one session of
+/// `--instruction-rounds` rounds.
+struct Measurement {
+    iters: u64,
+    head: Vec<f64>,
+    base: Vec<f64>,
+    head_ratios: Vec<f64>,
+    aa_ratios: Vec<f64>,
+    burn: Option<u64>,
+    threshold: f64,
+}
+
+/// Rounds per wall-time session, after its warm-up round.
+const SESSION_ROUNDS: usize = 2;
+/// Fewest and most wall-time sessions per cell.
+const WALL_SESSIONS: (usize, usize) = (20, 2000);
+
+impl Measurement {
+    fn new(cell: &Cell, s: &Settings) -> Self {
+        let threshold = if cell.meter == Meter::Wall { s.threshold_wall } else { s.threshold_instructions };
+        Measurement {
+            iters: 1,
+            head: Vec::new(),
+            base: Vec::new(),
+            head_ratios: Vec::new(),
+            aa_ratios: Vec::new(),
+            burn: None,
+            threshold,
+        }
+    }
+
+    /// Runs the sessions; `Err` names the build that failed.
+    fn run(
+        &mut self,
+        cell: &Cell,
+        builds: &[Build; 3],
+        s: &Settings,
+        logs: &Path,
+        rng: &mut fastrand::Rng,
+    ) -> Result<(), String> {
+        let start = Instant::now();
+        for session in 0.. {
+            let mut workers = Vec::new();
+            for b in builds {
+                let launch = Launch {
+                    binary: Path::new(&b.binary),
+                    runtime: cell.runtime.id,
+                    workload: cell.workload.name,
+                    size: cell.size,
+                    meter: cell.meter,
+                    inject: b.role == "head" && s.inject.is_some(),
+                    workers: s.workers,
+                    log_dir: logs,
+                    role: &b.role,
+                };
+                workers.push(Worker::start(&launch).map_err(|e| format!("{}: {e}", b.role))?);
+            }
+            if session == 0 {
+                self.size_batches(cell.meter, &mut workers[0])?;
+                if let Some(target) = s.inject {
+                    self.burn = Some(calibrate_burn(&mut workers, cell.meter, self.iters, target)?);
+                }
+            } else if let Some(units) = self.burn {
+                workers[2].burn(units).map_err(|e| format!("head: {e}"))?;
+            }
+            let rounds = if cell.meter == Meter::Wall { SESSION_ROUNDS } else { s.instruction_rounds };
+            // One round settles each process (lazily grown buffers, first-touch pages).
+            let warm_up = 1;
+            let (mut head, mut aa) = (0.0, 0.0);
+            for round in 0..warm_up + rounds {
+                let mut order = [0usize, 1, 2];
+                rng.shuffle(&mut order);
+                let mut cost = [0.0f64; 3];
+                for &i in order.iter().chain(order.iter().rev()) {
+                    cost[i] += workers[i].run(self.iters).map_err(|e| format!("{}: {e}", builds[i].role))?;
+                }
+                if round < warm_up {
+                    continue;
+                }
+                self.base.push(cost[0] / 2.0);
+                self.head.push(cost[2] / 2.0);
+                if cell.meter == Meter::Wall {
+                    head += (cost[2] / cost[0]).ln() / rounds as f64;
+                    aa += (cost[1] / cost[0]).ln() / rounds as f64;
+                } else {
+                    self.head_ratios.push((cost[2] / cost[0]).ln());
+                    self.aa_ratios.push((cost[1] / cost[0]).ln());
+                }
+            }
+            if cell.meter != Meter::Wall {
+                break;
+            }
+            self.head_ratios.push(head);
+            self.aa_ratios.push(aa);
+            let n = self.head_ratios.len();
+            if n >= WALL_SESSIONS.1 || (n >= WALL_SESSIONS.0 && start.elapsed() >= s.budget) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Doubles the runs per batch until a base batch is long enough to
+    /// measure (callgrind: one run, it is slow enough).
+    fn size_batches(&mut self, meter: Meter, base: &mut Worker) -> Result<(), String> {
+        let enough = |cost: f64| match meter {
+            Meter::Wall => cost >= WALL_BATCH.as_nanos() as f64,
+            Meter::Instructions => cost >= INSTRUCTION_BATCH,
+            Meter::Callgrind => true,
+        };
+        while !enough(base.run(self.iters).map_err(|e| format!("base: {e}"))?) && self.iters < 1 << 20 {
+            self.iters *= 2;
+        }
+        Ok(())
+    }
+
+    fn finish(&self, cell: &Cell, result: Result<(), String>, tail: f64, rng: &mut fastrand::Rng) -> GateCell {
+        let mut c = GateCell {
+            runtime: cell.runtime.id.to_owned(),
+            workload: cell.workload.name.to_owned(),
+            size: cell.size as u64,
+            meter: cell.meter.name().to_owned(),
+            iters: self.iters,
+            samples: self.head_ratios.len(),
+            base: None,
+            head: None,
+            change: None,
+            aa: None,
+            threshold: self.threshold,
+            verdict: Verdict::Failed,
+            note: None,
+            ratios: Vec::new(),
+            aa_ratios: Vec::new(),
+        };
+        if let Err(e) = result {
+            c.note = Some(e);
+            return c;
+        }
+        let interval = |xs: &[f64], rng: &mut fastrand::Rng| gate::bootstrap_median(xs, tail, RESAMPLES, rng);
+        let (change, aa): (Interval, Interval) = (interval(&self.head_ratios, rng), interval(&self.aa_ratios, rng));
+        let (verdict, note) = gate::decide(change, aa, self.threshold);
+        c.base = Some(gate::median(&mut self.base.clone()));
+        c.head = Some(gate::median(&mut self.head.clone()));
+        c.change = Some(change);
+        c.aa = Some(aa);
+        c.ratios = self.head_ratios.iter().map(|x| x.exp_m1()).collect();
+        c.aa_ratios = self.aa_ratios.iter().map(|x| x.exp_m1()).collect();
+        c.verdict = verdict;
+        c.note = note;
+        c
+    }
+}
+
+/// Sets head's per-poll burn so that head costs `target` more than it does
+/// with no burn. Instruction counts are exact, so the line through head at
+/// no burn and at a trial burn is solved against *base*: the wrapper's own
+/// cost counts towards the target. Wall time compares head with itself, in
+/// alternating batches of one process, since base runs in another process
+/// whose level may differ by more than the target (see [`Measurement`]); the
+/// wrapper's own cost then comes on top.
+fn calibrate_burn(workers: &mut [Worker], meter: Meter, iters: u64, target: f64) -> Result<u64, String> {
+    let k = if meter == Meter::Wall { 15 } else { 3 };
+    let head_err = |e: String| format!("head: {e}");
+    // Median costs of base (or head without burn, for wall time) and of head at `units`.
+    let pair = |workers: &mut [Worker], units: u64| -> Result<(f64, f64), String> {
+        let (mut reference, mut head) = (Vec::new(), Vec::new());
+        for _ in 0..k {
+            if meter == Meter::Wall {
+                workers[2].burn(0).map_err(head_err)?;
+                reference.push(workers[2].run(iters).map_err(head_err)?);
+            } else {
+                reference.push(workers[0].run(iters).map_err(|e| format!("base: {e}"))?);
+            }
+            workers[2].burn(units).map_err(head_err)?;
+            head.push(workers[2].run(iters).map_err(head_err)?);
+        }
+        Ok((gate::median(&mut reference), gate::median(&mut head)))
+    };
+    let (reference, head0) = pair(workers, 0)?;
+    let head0 = if meter == Meter::Wall { reference } else { head0 };
+    let mut units = 1_000u64;
+    let mut slope = 0.0;
+    for _ in 0..8 {
+        let (r, head1) = pair(workers, units)?;
+        let added = if meter == Meter::Wall { head1 - r } else { head1 - head0 };
+        if added > 0.05 * reference {
+            slope = added / units as f64;
+            break;
+        }
+        let grow = if added > 0.0 { (0.1 * reference / added).clamp(2.0, 100.0) } else { 10.0 };
+        units = (units as f64 * grow) as u64;
+    }
+    if slope <= 0.0 {
+        return Err("head: could not calibrate the injected slowdown (burning work did not cost anything)".into());
+    }
+    let wanted = ((target * reference - (head0 - reference)) / slope).max(0.0).round() as u64;
+    workers[2].burn(wanted).map_err(head_err)?;
+    Ok(wanted)
+}

@@ -1,0 +1,186 @@
+//! A gate worker seen from the driver: a child process speaking
+//! `arena-gate/1` (see `runners::gate`), possibly under callgrind, with a
+//! timeout on every answer so a hung build fails its cell instead of the gate.
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use runners::gate::{Meter, PROTOCOL, REGION};
+
+/// How long a worker may take to start or to answer one command.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// What to start.
+#[derive(Debug, Clone)]
+pub struct Launch<'a> {
+    /// The `arena` binary.
+    pub binary: &'a Path,
+    /// Runtime id.
+    pub runtime: &'a str,
+    /// Workload name.
+    pub workload: &'a str,
+    /// Size of every run.
+    pub size: usize,
+    /// How batches are measured.
+    pub meter: Meter,
+    /// Slowed on purpose (self-test head).
+    pub inject: bool,
+    /// `--workers`, if given.
+    pub workers: Option<usize>,
+    /// Where the worker's stderr (and callgrind's dumps) go.
+    pub log_dir: &'a Path,
+    /// `base`, `base2` or `head`: names the log.
+    pub role: &'a str,
+}
+
+/// A running worker.
+#[derive(Debug)]
+pub struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    /// callgrind's output file, whose dumps are `<file>.1`, `<file>.2`, …
+    callgrind_out: Option<PathBuf>,
+    dumps: usize,
+    log: PathBuf,
+}
+
+impl Worker {
+    /// Starts a worker and waits for its `ready` line.
+    pub fn start(l: &Launch) -> Result<Worker, String> {
+        let stem = format!("{}-{}-{}-{}", l.runtime, l.workload, l.size, l.role);
+        let log = l.log_dir.join(format!("{stem}.log"));
+        let callgrind_out = (l.meter == Meter::Callgrind).then(|| l.log_dir.join(format!("{stem}.callgrind")));
+        let mut cmd = match &callgrind_out {
+            Some(out) => {
+                clear_dumps(out);
+                let mut cmd = Command::new("valgrind");
+                cmd.args(["--tool=callgrind", "--collect-atstart=no"])
+                    .arg(format!("--toggle-collect={REGION}"))
+                    .arg(format!("--dump-after={REGION}"))
+                    .arg(format!("--callgrind-out-file={}", out.display()))
+                    .arg(l.binary);
+                cmd
+            }
+            None => Command::new(l.binary),
+        };
+        cmd.arg("gate-worker").args(["--runtime", l.runtime, "--workload", l.workload]).args([
+            "--size",
+            &l.size.to_string(),
+            "--meter",
+            l.meter.name(),
+        ]);
+        if l.inject {
+            cmd.arg("--inject");
+        }
+        if let Some(w) = l.workers {
+            cmd.args(["--workers", &w.to_string()]);
+        }
+        let stderr = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(stderr);
+        let mut child = cmd.spawn().map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut worker = Worker { child, stdin, lines, callgrind_out, dumps: 0, log };
+        let ready = worker.answer()?;
+        let want = format!("ready {PROTOCOL} {}", l.meter);
+        if ready != want {
+            return Err(format!("expected '{want}', got '{ready}' (an older arena without this protocol?)"));
+        }
+        Ok(worker)
+    }
+
+    /// The next line, or why there is none.
+    fn answer(&mut self) -> Result<String, String> {
+        match self.lines.recv_timeout(ANSWER_TIMEOUT) {
+            Ok(line) => match line.strip_prefix("error ") {
+                Some(e) => Err(e.to_owned()),
+                None => Ok(line),
+            },
+            Err(RecvTimeoutError::Timeout) => {
+                Err(format!("no answer in {} s (hung? see {})", ANSWER_TIMEOUT.as_secs(), self.log.display()))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = self.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+                Err(format!("worker ended ({status}); see {}", self.log.display()))
+            }
+        }
+    }
+
+    fn ask(&mut self, command: &str) -> Result<u64, String> {
+        writeln!(self.stdin, "{command}").map_err(|e| format!("worker gone: {e}; see {}", self.log.display()))?;
+        let line = self.answer()?;
+        line.strip_prefix("ok ")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("expected 'ok <number>', got '{line}'"))
+    }
+
+    /// Runs one batch of `iters` runs; its cost in the worker's meter.
+    pub fn run(&mut self, iters: u64) -> Result<f64, String> {
+        let value = self.ask(&format!("run {iters}"))?;
+        let Some(out) = &self.callgrind_out else { return Ok(value as f64) };
+        self.dumps += 1;
+        let dump = PathBuf::from(format!("{}.{}", out.display(), self.dumps));
+        let text = std::fs::read_to_string(&dump)
+            .map_err(|e| format!("{}: {e} (callgrind did not dump after {REGION})", dump.display()))?;
+        let _ = std::fs::remove_file(&dump);
+        text.lines()
+            .find_map(|l| l.strip_prefix("summary: "))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|v| v as f64)
+            .ok_or_else(|| format!("{}: no 'summary:' line", dump.display()))
+    }
+
+    /// Sets the per-poll work of an injected worker.
+    pub fn burn(&mut self, units: u64) -> Result<(), String> {
+        self.ask(&format!("burn {units}")).map(drop)
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = writeln!(self.stdin, "quit");
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(out) = &self.callgrind_out {
+            clear_dumps(out);
+        }
+    }
+}
+
+/// Removes callgrind files left by an earlier worker of the same cell.
+fn clear_dumps(out: &Path) {
+    let (Some(dir), Some(name)) = (out.parent(), out.file_name().and_then(|n| n.to_str())) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_str().is_some_and(|n| n.starts_with(name)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether valgrind can be started.
+pub fn valgrind_available() -> Result<(), String> {
+    match Command::new("valgrind").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("valgrind --version: {s}")),
+        Err(e) => Err(format!("valgrind: {e}")),
+    }
+}

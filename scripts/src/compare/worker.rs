@@ -1,0 +1,26 @@
+//! `arena gate-worker`: one cell of one build, serving `runners::gate`'s protocol.
+use std::process::ExitCode;
+
+use runners::gate::{Spec, serve};
+
+use crate::cli::GateWorkerArgs;
+
+pub fn worker(args: GateWorkerArgs) -> anyhow::Result<ExitCode> {
+    let config = crate::cli::config(args.workers)?;
+    let spec = Spec {
+        runtime: args.runtime,
+        workload: args.workload,
+        size: args.size,
+        meter: args.meter,
+        inject: args.inject,
+        config,
+    };
+    match serve(&spec, std::io::stdin().lock(), std::io::stdout().lock()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            println!("error {e}");
+            eprintln!("error: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! `arena compare`, the regression gate, as CI runs it: bad input is a
+//! one-line error with exit 2 and no files; an unchanged build passes and an
+//! injected 1 % slowdown fails when instructions can be counted.
+use std::path::Path;
+use std::process::{Command, Output};
+
+use reports::gate::GateRun;
+
+const ARENA: &str = env!("CARGO_BIN_EXE_arena");
+
+fn compare(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["compare", "--out", out.to_str().unwrap()];
+    args.extend(extra);
+    Command::new(ARENA).args(&args).output().expect("arena runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gate");
+    let bins = ["--base-bin", ARENA, "--head-bin", ARENA];
+    let with_bins = |extra: &[&'static str]| [&bins[..], extra].concat();
+    for (args, message) in [
+        (vec![], "error: say what to compare"),
+        (with_bins(&["--runtime", "tokio"]), "error: --runtime: unknown name 'tokio'"),
+        (with_bins(&["--workload", "pingpong"]), "error: --workload: unknown name 'pingpong'"),
+        (with_bins(&["--threshold-wall-pct", "0"]), "error: --threshold-wall-pct: '0' is not between 0 and 100"),
+        (with_bins(&["--size", "lots"]), "error: --size: 'lots' is not quick or a positive size"),
+        (with_bins(&["--meter", "cycles"]), "error: --meter: 'cycles' is not auto or wall"),
+        (with_bins(&["--runtime", "smol-local", "--workload", "spawn_remote"]), "error: --runtime/--workload: no cell"),
+        (vec!["--base-bin", "/no/such/arena", "--head-bin", ARENA], "error: --base-bin /no/such/arena: no such file"),
+        (vec!["--base", "no-such-revision", "--head", "HEAD"], "error: --base no-such-revision: not a commit"),
+        (vec!["--base-bin", ARENA], "error: the following required arguments were not provided"),
+    ] {
+        let result = compare(&out, &args);
+        assert_eq!(result.status.code(), Some(2), "{args:?}: {}", stderr(&result));
+        let err = stderr(&result);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} wrote files");
+    }
+}
+
+/// A small instruction-count gate on tokio-ct ping_pong; `None` when this
+/// machine counts no instructions (no hardware counter, no valgrind).
+fn instruction_gate(dir: &Path, extra: &[&str]) -> Option<(Output, GateRun)> {
+    let out = dir.join("gate");
+    let mut args = vec!["--base-bin", ARENA, "--head-bin", ARENA, "--runtime", "tokio-ct", "--workload", "ping_pong"];
+    args.extend(["--size", "300", "--seed", "1"]);
+    args.extend(extra);
+    let result = compare(&out, &args);
+    let run: GateRun = serde_json::from_slice(&std::fs::read(out.join("gate.json")).unwrap()).unwrap();
+    if run.cells[0].meter == "wall" {
+        // .ci/run installs valgrind and sets this, so CI cannot skip.
+        assert!(
+            std::env::var_os("ARENA_REQUIRE_INSTRUCTIONS").is_none(),
+            "no instruction counts: {}",
+            run.instructions
+        );
+        eprintln!("no instruction counts here ({}): skipping", run.instructions);
+        return None;
+    }
+    assert!(out.join("gate.md").is_file() && out.join("benchmark.json").is_file());
+    Some((result, run))
+}
+
+#[test]
+fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((same, run)) = instruction_gate(dir.path(), &[]) else { return };
+    assert_eq!(same.status.code(), Some(0), "{}", String::from_utf8_lossy(&same.stdout));
+    let cell = &run.cells[0];
+    assert_eq!(cell.verdict, reports::gate::Verdict::Ok);
+    assert!(cell.change.unwrap().inside(0.001), "{cell:?}");
+
+    let Some((slow, run)) = instruction_gate(dir.path(), &["--inject-pct", "1"]) else { return };
+    assert_eq!(slow.status.code(), Some(1), "{}", String::from_utf8_lossy(&slow.stdout));
+    let cell = &run.cells[0];
+    assert_eq!(cell.verdict, reports::gate::Verdict::Regressed);
+    let change = cell.change.unwrap();
+    assert!(change.lower > 0.005 && change.upper < 0.02, "{change:?}");
+    let points: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("gate/benchmark.json")).unwrap()).unwrap();
+    assert_eq!(points[0]["name"], "tokio-ct/ping_pong/300");
+    assert_eq!(points[0]["unit"], "instructions");
+}
