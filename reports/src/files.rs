@@ -136,6 +136,11 @@ pub fn read_conformance(path: &Path) -> Result<Conformance, FileError> {
     read_tagged(path, CONFORMANCE_SCHEMA)
 }
 
+/// Reads an `arena compare` result file (`gate.json`), checking its schema.
+pub fn read_gate(path: &Path) -> Result<crate::gate::GateRun, FileError> {
+    read_tagged(path, crate::gate::SCHEMA)
+}
+
 /// Reads `arena-environment.json`, which `cargo bench` writes beside criterion's output.
 pub fn read_environment(path: &Path) -> Result<Environment, FileError> {
     read_json(path)

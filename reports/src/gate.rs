@@ -204,7 +204,7 @@ pub struct GateCell {
 pub struct Injection {
     /// The slowdown asked for (relative).
     pub target: f64,
-    /// Work units burned per poll, per cell (`runtime/workload`).
+    /// Burn per poll in 1/256 units (`runners::testing::BURN_FRACTION`), per cell (`runtime/workload`).
     pub units: Vec<(String, u64)>,
 }
 

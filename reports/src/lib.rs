@@ -30,6 +30,7 @@ pub mod markdown;
 pub mod merge;
 pub mod model;
 pub mod schema;
+pub mod selftest;
 pub mod terminal;
 pub mod text;
 

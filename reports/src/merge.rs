@@ -299,7 +299,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, NothingToReport> {
 }
 
 /// A criterion directory without `arena-environment.json`: a machine of its own.
-fn unknown_environment(dir: &Path) -> Environment {
+pub(crate) fn unknown_environment(dir: &Path) -> Environment {
     Environment {
         host: Some(format!("unknown machine ({})", dir.display())),
         cpu: "unknown".into(),

@@ -183,12 +183,24 @@ impl<const FAULT: u8> Native for Faulty<FAULT> {
     }
 }
 
-/// Work per poll that [`Slowed`] burns, in units of [`burn`].
-static BURN_UNITS: AtomicU64 = AtomicU64::new(0);
+/// Work per poll that [`Slowed`] burns, in 1/[`BURN_FRACTION`] units of [`burn`].
+static BURN_RATE: AtomicU64 = AtomicU64::new(0);
 
-/// Sets the work every [`Slowed`] future burns per poll, from now on.
-pub fn set_burn(units: u64) {
-    BURN_UNITS.store(units, Ordering::Relaxed);
+/// [`set_burn`] counts in this fraction of a unit of [`burn`], so a slowdown
+/// can be finer than one unit per poll (a unit is a few instructions; a poll
+/// of a fast runtime a few hundred).
+pub const BURN_FRACTION: u64 = 256;
+
+thread_local! {
+    /// Fractions of a unit this thread owes (carried from poll to poll).
+    static OWED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Sets the work every [`Slowed`] future burns per poll from now on, in
+/// 1/[`BURN_FRACTION`] units of [`burn`] (each thread burns whole units as
+/// its fractions add up).
+pub fn set_burn(fractions: u64) {
+    BURN_RATE.store(fractions, Ordering::Relaxed);
 }
 
 /// A fixed amount of work: `units` dependent multiply-adds the optimiser
@@ -202,8 +214,18 @@ pub fn burn(units: u64) {
     std::hint::black_box(x);
 }
 
+/// One poll's share of the burn rate: the same instructions whatever the
+/// rate, bar the loop in [`burn`], so an unburned [`Slowed`] runtime (the
+/// self-test's base) runs exactly the code its burned twin (head) does.
+#[inline(never)]
+fn burn_share() {
+    let owed = OWED.get() + BURN_RATE.load(Ordering::Relaxed);
+    OWED.set(owed % BURN_FRACTION);
+    burn(owed / BURN_FRACTION);
+}
+
 pin_project_lite::pin_project! {
-    /// A future that burns [`set_burn`]'s units before every poll of `inner`.
+    /// A future that burns [`set_burn`]'s work before every poll of `inner`.
     #[derive(Debug)]
     pub struct Burning<F> {
         #[pin]
@@ -215,15 +237,15 @@ impl<F: Future> Future for Burning<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        burn(BURN_UNITS.load(Ordering::Relaxed));
+        burn_share();
         self.project().inner.poll(cx)
     }
 }
 
 /// Runtime `R` made slower on purpose: every task it spawns and every future
-/// it blocks on burns [`set_burn`]'s units of work per poll. The regression
-/// gate's self-test injects a calibrated slowdown with it; with 0 units it
-/// costs one relaxed load and a call per poll.
+/// it blocks on burns [`set_burn`]'s work per poll. The regression gate's
+/// self-test runs every build as `Slowed` and burns work in head only, so
+/// the injected slowdown is the burn alone, not the wrapper.
 #[derive(Debug)]
 pub struct Slowed<R>(R);
 

@@ -41,6 +41,11 @@ pub enum Command {
     /// versions, or binaries) cell by cell, with an A/A calibration; exit 0 no
     /// regression, 1 regression, 2 usage or build error, 3 inconclusive.
     Compare(Box<CompareArgs>),
+    /// Prove the gate on this machine: run `compare` on one binary against
+    /// itself, with an injected slowdown and without, many times, and tally
+    /// how often each cell was flagged; exit 0 when every mode meets its
+    /// expectation, 1 when one does not.
+    GateSelftest(GateSelftestArgs),
     /// Hold one runtime × workload cell and run batches of it on command
     /// (protocol arena-gate/1; used by `compare`).
     #[command(hide = true)]
@@ -300,4 +305,51 @@ pub struct CompareArgs {
     /// Worker threads for multi-threaded runtimes [default: available cores].
     #[arg(long)]
     pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateSelftestArgs {
+    /// Runs of each mode.
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+    /// Modes to run (comma list or repeated): instructions-inject,
+    /// instructions-aa, wall-inject, wall-aa [default: all four].
+    #[arg(long = "mode", value_delimiter = ',')]
+    pub modes: Vec<String>,
+    /// The `arena` binary to compare with itself [default: this one].
+    #[arg(long)]
+    pub bin: Option<PathBuf>,
+    /// Slowdown injected in the instruction-count modes (percent).
+    #[arg(long, default_value_t = 1.0)]
+    pub instructions_inject_pct: f64,
+    /// Slowdown injected in the wall-time modes (percent).
+    #[arg(long, default_value_t = 3.0)]
+    pub wall_inject_pct: f64,
+    /// Share of runs in which wall-inject must flag each cell.
+    #[arg(long, default_value_t = 0.9)]
+    pub wall_share: f64,
+    /// Runtimes of the instruction-count modes.
+    #[arg(long = "instruction-runtime", value_delimiter = ',', default_value = "tokio-ct,smol-local,futures-local")]
+    pub instruction_runtimes: Vec<String>,
+    /// Workloads of the instruction-count modes.
+    #[arg(long = "instruction-workload", value_delimiter = ',', default_value = "ping_pong,spawn_join,select_macro")]
+    pub instruction_workloads: Vec<String>,
+    /// Runtimes of the wall-time modes.
+    #[arg(long = "wall-runtime", value_delimiter = ',', default_value = "tokio-mt,smol-mt")]
+    pub wall_runtimes: Vec<String>,
+    /// Workloads of the wall-time modes.
+    #[arg(long = "wall-workload", value_delimiter = ',', default_value = "ping_pong")]
+    pub wall_workloads: Vec<String>,
+    /// `arena compare --budget-s` for the wall-time modes.
+    #[arg(long, default_value_t = 10.0)]
+    pub budget_s: f64,
+    /// `arena compare --size`: `quick` or one size for every workload.
+    #[arg(long, default_value = "quick")]
+    pub size: String,
+    /// First run's seed; run i gets seed + i [default: from the clock].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where each run's gate output and the tally (selftest.json, selftest.md) go.
+    #[arg(long, default_value = "target/arena/selftest")]
+    pub out: PathBuf,
 }

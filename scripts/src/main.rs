@@ -74,5 +74,6 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Report(args) => report::report(args),
         cli::Command::Compare(args) => compare::compare(*args),
         cli::Command::GateWorker(args) => compare::worker(args),
+        cli::Command::GateSelftest(args) => compare::selftest(args),
     }
 }

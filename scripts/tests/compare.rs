@@ -88,3 +88,55 @@ fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
     assert_eq!(points[0]["name"], "tokio-ct/ping_pong/300");
     assert_eq!(points[0]["unit"], "instructions");
 }
+
+fn selftest(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["gate-selftest", "--out", out.to_str().unwrap()];
+    args.extend(extra);
+    Command::new(ARENA).args(&args).output().expect("arena runs")
+}
+
+#[test]
+fn the_selftest_refuses_bad_input_in_one_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("selftest");
+    for (args, message) in [
+        (vec!["--mode", "wall-ab"], "error: --mode: unknown mode 'wall-ab' (valid: instructions-inject,"),
+        (vec!["--runs", "0"], "error: --runs: at least 1"),
+        (vec!["--wall-inject-pct=-3"], "error: --wall-inject-pct: '-3' is not between 0 and 100"),
+        (vec!["--bin", "/no/such/arena"], "error: --bin /no/such/arena: no such file"),
+        (vec!["--mode", "instructions-aa", "--instruction-runtime", "tokio"], "error: arena compare refused the run"),
+    ] {
+        let result = selftest(&out, &args);
+        assert_eq!(result.status.code(), Some(2), "{args:?}: {}", stderr(&result));
+        let err = stderr(&result);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+        assert!(!out.join("selftest.json").exists(), "{args:?} wrote a tally");
+    }
+}
+
+#[test]
+fn the_selftest_tallies_what_the_gate_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("selftest");
+    let cell = ["--instruction-runtime", "tokio-ct", "--instruction-workload", "ping_pong", "--size", "300"];
+    let result = selftest(
+        &out,
+        &[&["--runs", "2", "--mode", "instructions-inject,instructions-aa", "--seed", "7"], &cell[..]].concat(),
+    );
+    let tally: reports::selftest::Selftest =
+        serde_json::from_slice(&std::fs::read(out.join("selftest.json")).unwrap()).unwrap();
+    if tally.modes.is_empty() {
+        assert!(std::env::var_os("ARENA_REQUIRE_INSTRUCTIONS").is_none(), "skipped: {:?}", tally.skipped);
+        eprintln!("no instruction counts here: {:?}", tally.skipped);
+        return;
+    }
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stdout));
+    assert!(tally.passed);
+    let [inject, aa] = &tally.modes[..] else { panic!("two modes: {tally:?}") };
+    assert_eq!((inject.cells[0].flagged(), inject.cells[0].runs()), (2, 2));
+    assert_eq!((aa.cells[0].flagged(), aa.cells[0].runs()), (0, 2));
+    assert_eq!(inject.runs.iter().map(|r| r.seed).collect::<Vec<_>>(), [7, 8]);
+    assert!(out.join("instructions-aa/run-2/gate.json").is_file());
+    assert!(out.join("selftest.md").is_file());
+}

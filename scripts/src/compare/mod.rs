@@ -7,6 +7,7 @@
 //! and verdicts are `reports::gate`'s.
 mod build;
 mod process;
+mod selftest;
 mod worker;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ use runners::gate::Meter;
 use runners::harness::{RuntimeInfo, WorkloadInfo, pick};
 
 use self::process::{Launch, Worker};
+pub use self::selftest::selftest;
 pub use self::worker::worker;
 use crate::Usage;
 use crate::cli::CompareArgs;
@@ -137,7 +139,7 @@ fn cells(
 }
 
 /// Where instruction counts come from here, or why wall time stands in.
-fn instruction_source(force_wall: bool) -> (Option<Meter>, String) {
+pub(crate) fn instruction_source(force_wall: bool) -> (Option<Meter>, String) {
     if force_wall {
         return (None, "not used (--meter wall)".into());
     }
@@ -281,7 +283,8 @@ impl Measurement {
                     workload: cell.workload.name,
                     size: cell.size,
                     meter: cell.meter,
-                    inject: b.role == "head" && s.inject.is_some(),
+                    // Every build runs as `Slowed` (see `calibrate_burn`); only head burns.
+                    inject: s.inject.is_some(),
                     workers: s.workers,
                     log_dir: logs,
                     role: &b.role,
@@ -384,49 +387,66 @@ impl Measurement {
     }
 }
 
-/// Sets head's per-poll burn so that head costs `target` more than it does
-/// with no burn. Instruction counts are exact, so the line through head at
-/// no burn and at a trial burn is solved against *base*: the wrapper's own
-/// cost counts towards the target. Wall time compares head with itself, in
-/// alternating batches of one process, since base runs in another process
-/// whose level may differ by more than the target (see [`Measurement`]); the
-/// wrapper's own cost then comes on top.
+/// Sets head's per-poll burn so that head costs `target` more than base.
+/// Every build runs as [`runners::testing::Slowed`] and base and base2 burn
+/// nothing, so base runs head's very code and the slowdown is the burn
+/// alone. Instruction counts are exact: a trial burn gives the slope, and
+/// secant steps against base settle the burn to within 2 % of the target.
+/// Wall time compares head with its own unburned batches, in alternation in
+/// one process, since base runs in another process whose level may differ
+/// by more than the target (see [`Measurement`]); one linear step, as noise
+/// leaves nothing for secant steps to refine.
 fn calibrate_burn(workers: &mut [Worker], meter: Meter, iters: u64, target: f64) -> Result<u64, String> {
-    let k = if meter == Meter::Wall { 15 } else { 3 };
+    let wall = meter == Meter::Wall;
+    let k = if wall { 15 } else { 1 };
     let head_err = |e: String| format!("head: {e}");
-    // Median costs of base (or head without burn, for wall time) and of head at `units`.
-    let pair = |workers: &mut [Worker], units: u64| -> Result<(f64, f64), String> {
+    // Head's median cost at `fractions` relative to its reference (base, or
+    // for wall time head's own unburned batches), minus one.
+    let slowdown = |workers: &mut [Worker], fractions: u64| -> Result<f64, String> {
         let (mut reference, mut head) = (Vec::new(), Vec::new());
         for _ in 0..k {
-            if meter == Meter::Wall {
+            if wall {
                 workers[2].burn(0).map_err(head_err)?;
                 reference.push(workers[2].run(iters).map_err(head_err)?);
             } else {
                 reference.push(workers[0].run(iters).map_err(|e| format!("base: {e}"))?);
             }
-            workers[2].burn(units).map_err(head_err)?;
+            workers[2].burn(fractions).map_err(head_err)?;
             head.push(workers[2].run(iters).map_err(head_err)?);
         }
-        Ok((gate::median(&mut reference), gate::median(&mut head)))
+        Ok(gate::median(&mut head) / gate::median(&mut reference) - 1.0)
     };
-    let (reference, head0) = pair(workers, 0)?;
-    let head0 = if meter == Meter::Wall { reference } else { head0 };
-    let mut units = 1_000u64;
-    let mut slope = 0.0;
-    for _ in 0..8 {
-        let (r, head1) = pair(workers, units)?;
-        let added = if meter == Meter::Wall { head1 - r } else { head1 - head0 };
-        if added > 0.05 * reference {
-            slope = added / units as f64;
+    // A trial burn large enough to read through the noise: grown until it
+    // costs over `enough` (wall batches here spread by ~10 %, so 40 %).
+    let enough = if wall { 0.4 } else { 0.05 };
+    let mut trial = (1_000, 0.0);
+    for _ in 0..12 {
+        trial.1 = slowdown(workers, trial.0)?;
+        if trial.1 > enough {
             break;
         }
-        let grow = if added > 0.0 { (0.1 * reference / added).clamp(2.0, 100.0) } else { 10.0 };
-        units = (units as f64 * grow) as u64;
+        let grow = if trial.1 > 0.0 { (2.0 * enough / trial.1).clamp(2.0, 100.0) } else { 10.0 };
+        trial.0 = (trial.0 as f64 * grow) as u64;
     }
-    if slope <= 0.0 {
+    if trial.1 <= enough {
         return Err("head: could not calibrate the injected slowdown (burning work did not cost anything)".into());
     }
-    let wanted = ((target * reference - (head0 - reference)) / slope).max(0.0).round() as u64;
+    // The slowdown is linear in the burn through (0, 0): base runs head's code.
+    let mut b = trial;
+    let mut wanted = ((target * trial.0 as f64) / trial.1).round().max(1.0) as u64;
+    for _ in 0..if wall { 0 } else { 4 } {
+        let got = slowdown(workers, wanted)?;
+        if (got - target).abs() <= 0.02 * target {
+            break;
+        }
+        let a = b;
+        b = (wanted, got);
+        let slope = (b.1 - a.1) / (b.0 as f64 - a.0 as f64);
+        if slope.is_nan() || slope <= 0.0 {
+            break;
+        }
+        wanted = (b.0 as f64 + (target - b.1) / slope).round().max(1.0) as u64;
+    }
     workers[2].burn(wanted).map_err(head_err)?;
     Ok(wanted)
 }

@@ -1,0 +1,165 @@
+//! `arena gate-selftest`: the gate's proof on this machine. It runs
+//! `arena compare` on one binary against itself, `--runs` times per mode, in
+//! child processes exactly as CI would, and tallies the verdicts from each
+//! run's `gate.json` (`reports::selftest`):
+//!
+//! * `instructions-inject`: head slowed by 1 % (instruction counts) must be
+//!   flagged in every run, on every cell;
+//! * `wall-inject`: head slowed by 3 % (wall time) must be flagged in at
+//!   least 9 runs of 10, on every cell;
+//! * `instructions-aa`, `wall-aa`: the unchanged binary must never be flagged.
+//!
+//! The injected slowdown is `runners::testing::Slowed`, calibrated per cell
+//! by `compare` itself (`--inject-pct`).
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use reports::files::{read_gate, write_atomic, write_json_atomic};
+use reports::selftest::{self, Expect, ModeTally, Selftest};
+
+use crate::Usage;
+use crate::cli::GateSelftestArgs;
+
+/// A mode of the self-test.
+struct Mode {
+    name: &'static str,
+    wall: bool,
+    inject: Option<f64>,
+    expect: Expect,
+}
+
+const MODES: [&str; 4] = ["instructions-inject", "instructions-aa", "wall-inject", "wall-aa"];
+
+fn modes(args: &GateSelftestArgs) -> Result<Vec<Mode>, Usage> {
+    let pct = |flag: &str, v: f64| {
+        if v > 0.0 && v < 100.0 { Ok(v / 100.0) } else { Err(Usage(format!("{flag}: '{v}' is not between 0 and 100"))) }
+    };
+    let instructions = pct("--instructions-inject-pct", args.instructions_inject_pct)?;
+    let wall = pct("--wall-inject-pct", args.wall_inject_pct)?;
+    if !(args.wall_share > 0.0 && args.wall_share <= 1.0) {
+        return Err(Usage(format!("--wall-share: '{}' is not in (0, 1]", args.wall_share)));
+    }
+    if args.runs == 0 {
+        return Err(Usage("--runs: at least 1".into()));
+    }
+    for m in &args.modes {
+        if !MODES.contains(&m.as_str()) {
+            return Err(Usage(format!("--mode: unknown mode '{m}' (valid: {})", MODES.join(", "))));
+        }
+    }
+    let all = [
+        Mode { name: MODES[0], wall: false, inject: Some(instructions), expect: Expect::Always },
+        Mode { name: MODES[1], wall: false, inject: None, expect: Expect::Never },
+        Mode { name: MODES[2], wall: true, inject: Some(wall), expect: Expect::AtLeast(args.wall_share) },
+        Mode { name: MODES[3], wall: true, inject: None, expect: Expect::Never },
+    ];
+    Ok(all.into_iter().filter(|m| args.modes.is_empty() || args.modes.iter().any(|n| n == m.name)).collect())
+}
+
+pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
+    let modes = modes(&args)?;
+    let bin = match &args.bin {
+        Some(bin) if !bin.is_file() => bail!(Usage(format!("--bin {}: no such file", bin.display()))),
+        Some(bin) => std::path::absolute(bin).with_context(|| format!("--bin {}", bin.display()))?,
+        None => std::env::current_exe().context("finding this arena binary")?,
+    };
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..u64::MAX / 2));
+    let (counter, source) = super::instruction_source(false);
+    let mut tallies = Vec::new();
+    let mut skipped = Vec::new();
+    for mode in &modes {
+        if !mode.wall && counter.is_none() {
+            skipped.push(format!("{}: no instruction counts here ({source})", mode.name));
+            continue;
+        }
+        let mut tally = ModeTally::new(mode.name, mode.inject, mode.expect);
+        for i in 0..args.runs {
+            let dir = args.out.join(mode.name).join(format!("run-{}", i + 1));
+            let start = Instant::now();
+            let code = compare(&bin, &args, mode, seed + i as u64, &dir)?;
+            let gate_json = dir.join("gate.json");
+            let run = read_gate(&gate_json)?;
+            let seconds = start.elapsed().as_secs_f64();
+            println!(
+                "{} run {}/{}: {} (exit {code}, {seconds:.0} s): {}",
+                mode.name,
+                i + 1,
+                args.runs,
+                run.verdict,
+                run.cells
+                    .iter()
+                    .map(|c| format!("{}/{} {}", c.runtime, c.workload, c.verdict))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            tally.add(&run, seconds, &gate_json.display().to_string());
+        }
+        tallies.push(tally);
+    }
+    let passed = !tallies.is_empty() && tallies.iter().all(ModeTally::passed);
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let result = Selftest {
+        schema: selftest::SCHEMA.to_owned(),
+        binary: bin.display().to_string(),
+        runs: args.runs,
+        modes: tallies,
+        skipped,
+        passed,
+        environment: runners::info::environment(&command),
+    };
+    print!("{}", reports::terminal::table(&selftest::table(&result)));
+    for s in &result.skipped {
+        println!("skipped {s}");
+    }
+    write_json_atomic(&args.out.join("selftest.json"), &result)?;
+    write_atomic(&args.out.join("selftest.md"), selftest::markdown(&result).as_bytes())?;
+    println!("results: {}", args.out.join("selftest.json").display());
+    Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// One `arena compare` run of `mode`, output in `dir`; its exit code, which
+/// must be a verdict's (0, 1 or 3).
+fn compare(bin: &Path, args: &GateSelftestArgs, mode: &Mode, seed: u64, dir: &Path) -> anyhow::Result<i32> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let log_path = dir.join("compare.log");
+    let log = std::fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
+    let (runtimes, workloads) = if mode.wall {
+        (&args.wall_runtimes, &args.wall_workloads)
+    } else {
+        (&args.instruction_runtimes, &args.instruction_workloads)
+    };
+    let mut cmd = Command::new(bin);
+    cmd.arg("compare")
+        .arg("--base-bin")
+        .arg(bin)
+        .arg("--head-bin")
+        .arg(bin)
+        .arg(format!("--runtime={}", runtimes.join(",")))
+        .arg(format!("--workload={}", workloads.join(",")))
+        .arg(format!("--seed={seed}"))
+        .arg(format!("--budget-s={}", args.budget_s))
+        .arg(format!("--size={}", args.size))
+        .arg("--out")
+        .arg(dir)
+        .arg("--work-dir")
+        .arg(PathBuf::from(dir).join("work"));
+    if mode.wall {
+        cmd.arg("--meter=wall");
+    }
+    if let Some(inject) = mode.inject {
+        cmd.arg(format!("--inject-pct={}", inject * 100.0));
+    }
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .status()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    match status.code() {
+        Some(code @ (0 | 1 | 3)) => Ok(code),
+        Some(2) => bail!(Usage(format!("arena compare refused the run: see {}", log_path.display()))),
+        _ => bail!("arena compare ended with {status}: see {}", log_path.display()),
+    }
+}
