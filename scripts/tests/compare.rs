@@ -8,10 +8,15 @@ use reports::gate::GateRun;
 
 const ARENA: &str = env!("CARGO_BIN_EXE_arena");
 
-fn compare(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["compare", "--out", out.to_str().unwrap()];
+/// `arena <command> --out <out> <extra…>`.
+fn arena(command: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![command, "--out", out.to_str().unwrap()];
     args.extend(extra);
     Command::new(ARENA).args(&args).output().expect("arena runs")
+}
+
+fn compare(out: &Path, extra: &[&str]) -> Output {
+    arena("compare", out, extra)
 }
 
 fn stderr(out: &Output) -> String {
@@ -90,9 +95,7 @@ fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
 }
 
 fn selftest(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["gate-selftest", "--out", out.to_str().unwrap()];
-    args.extend(extra);
-    Command::new(ARENA).args(&args).output().expect("arena runs")
+    arena("gate-selftest", out, extra)
 }
 
 #[test]

@@ -53,10 +53,12 @@ struct Settings {
     workers: Option<usize>,
 }
 
+/// A percentage flag's value as a fraction, if it lies strictly between 0 and 100.
+fn pct(flag: &str, v: f64) -> Result<f64, Usage> {
+    if v > 0.0 && v < 100.0 { Ok(v / 100.0) } else { Err(Usage(format!("{flag}: '{v}' is not between 0 and 100"))) }
+}
+
 fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
-    let pct = |flag: &str, v: f64| {
-        if v > 0.0 && v < 100.0 { Ok(v / 100.0) } else { Err(Usage(format!("{flag}: '{v}' is not between 0 and 100"))) }
-    };
     if !(args.alpha > 0.0 && args.alpha < 1.0) {
         return Err(Usage(format!("--alpha: '{}' is not between 0 and 1", args.alpha)));
     }

@@ -19,6 +19,7 @@ use anyhow::{Context, bail};
 use reports::files::{read_gate, write_atomic, write_json_atomic};
 use reports::selftest::{self, Expect, ModeTally, Selftest};
 
+use super::pct;
 use crate::Usage;
 use crate::cli::GateSelftestArgs;
 
@@ -33,9 +34,6 @@ struct Mode {
 const MODES: [&str; 4] = ["instructions-inject", "instructions-aa", "wall-inject", "wall-aa"];
 
 fn modes(args: &GateSelftestArgs) -> Result<Vec<Mode>, Usage> {
-    let pct = |flag: &str, v: f64| {
-        if v > 0.0 && v < 100.0 { Ok(v / 100.0) } else { Err(Usage(format!("{flag}: '{v}' is not between 0 and 100"))) }
-    };
     let instructions = pct("--instructions-inject-pct", args.instructions_inject_pct)?;
     let wall = pct("--wall-inject-pct", args.wall_inject_pct)?;
     if !(args.wall_share > 0.0 && args.wall_share <= 1.0) {
