@@ -23,6 +23,14 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Exit 2 with one line on stderr that starts with `message`.
+fn assert_refused(result: &Output, args: &[&str], message: &str) {
+    let err = stderr(result);
+    assert_eq!(result.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with(message), "{args:?}: {err}");
+}
+
 #[test]
 fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -41,11 +49,7 @@ fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
         (vec!["--base", "no-such-revision", "--head", "HEAD"], "error: --base no-such-revision: not a commit"),
         (vec!["--base-bin", ARENA], "error: the following required arguments were not provided"),
     ] {
-        let result = compare(&out, &args);
-        assert_eq!(result.status.code(), Some(2), "{args:?}: {}", stderr(&result));
-        let err = stderr(&result);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with(message), "{args:?}: {err}");
+        assert_refused(&compare(&out, &args), &args, message);
         assert!(!out.exists(), "{args:?} wrote files");
     }
 }
@@ -109,11 +113,7 @@ fn the_selftest_refuses_bad_input_in_one_line_and_writes_nothing() {
         (vec!["--bin", "/no/such/arena"], "error: --bin /no/such/arena: no such file"),
         (vec!["--mode", "instructions-aa", "--instruction-runtime", "tokio"], "error: arena compare refused the run"),
     ] {
-        let result = selftest(&out, &args);
-        assert_eq!(result.status.code(), Some(2), "{args:?}: {}", stderr(&result));
-        let err = stderr(&result);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with(message), "{args:?}: {err}");
+        assert_refused(&selftest(&out, &args), &args, message);
         assert!(!out.join("selftest.json").exists(), "{args:?} wrote a tally");
     }
 }
