@@ -63,7 +63,7 @@ pub struct CellTally {
     pub meter: String,
     /// How many runs ended in each verdict.
     pub verdicts: BTreeMap<Verdict, usize>,
-    /// Each run's median change (relative; absent where the cell failed).
+    /// Each run's estimated change (relative; absent where the cell failed).
     pub changes: Vec<Option<f64>>,
     /// Each run's samples (sessions or rounds).
     pub samples: Vec<usize>,
@@ -148,7 +148,7 @@ impl ModeTally {
             };
             let t = &mut self.cells[i];
             *t.verdicts.entry(c.verdict).or_insert(0) += 1;
-            t.changes.push(c.change.map(|i| i.median));
+            t.changes.push(c.change.map(|i| i.estimate));
             t.samples.push(c.samples);
         }
     }
@@ -263,8 +263,8 @@ mod tests {
             samples: 20,
             base: Some(1.0),
             head: Some(1.03),
-            change: Some(Interval { median: 0.03, lower: 0.02, upper: 0.04 }),
-            aa: Some(Interval { median: 0.0, lower: -0.01, upper: 0.01 }),
+            change: Some(Interval { estimate: 0.03, lower: 0.02, upper: 0.04 }),
+            aa: Some(Interval { estimate: 0.0, lower: -0.01, upper: 0.01 }),
             threshold: 0.015,
             verdict: *verdict,
             note: None,

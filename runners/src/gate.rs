@@ -17,6 +17,11 @@
 //!   the work [`Slowed`](crate::testing::Slowed) burns per poll from now on,
 //!   in 1/[`BURN_FRACTION`](crate::testing::BURN_FRACTION) units;
 //!   worker: `ok 0`;
+//! * driver: `polls <iters>`, only with injection: one batch, as `run`
+//!   would measure it, counting the polls of `Slowed` futures; worker:
+//!   `ok <polls>`;
+//! * driver: `burn-cost <units>`, only with injection: burns `units` units
+//!   five times on this thread; worker: `ok <nanoseconds>`, the median;
 //! * driver: `quit`, or end of input: the worker exits 0;
 //! * on any failure (a wrong answer above all) the worker prints
 //!   `error <message>` and exits 1.
@@ -56,7 +61,7 @@ use perf_event::events::Hardware;
 use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
 
 use crate::harness::{RuntimeInfo, UnknownName, WorkloadInfo};
-use crate::testing::{Slowed, set_burn};
+use crate::testing::{Slowed, burn, count_polls, set_burn};
 use crate::{Adapter, RuntimeVisitor};
 
 /// The protocol's name and version, in the worker's `ready` line.
@@ -274,6 +279,8 @@ impl<R: Runtime, I: BufRead, O: Write> WorkloadVisitor for FindWorkload<'_, '_, 
 enum Command {
     Run(u64),
     Burn(u64),
+    Polls(u64),
+    BurnCost(u64),
     Quit,
 }
 
@@ -283,6 +290,8 @@ fn parse(line: &str) -> Result<Command, GateError> {
     let command = match (words.next(), words.next().map(str::parse::<u64>)) {
         (Some("run"), Some(Ok(iters))) if iters > 0 => Command::Run(iters),
         (Some("burn"), Some(Ok(units))) => Command::Burn(units),
+        (Some("polls"), Some(Ok(iters))) if iters > 0 => Command::Polls(iters),
+        (Some("burn-cost"), Some(Ok(units))) => Command::BurnCost(units),
         (Some("quit"), None) => Command::Quit,
         _ => return Err(bad()),
     };
@@ -306,14 +315,39 @@ fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out
     writeln!(out, "ready {PROTOCOL} {}", spec.meter)?;
     out.flush()?;
     for line in input.lines() {
-        let value = match parse(&line?)? {
+        let command = parse(&line?)?;
+        if !spec.inject && matches!(command, Command::Burn(_) | Command::Polls(_) | Command::BurnCost(_)) {
+            return Err(GateError::Protocol(format!(
+                "{} (this worker was started without injection)",
+                line_word(&command)
+            )));
+        }
+        let value = match command {
             Command::Quit => break,
-            Command::Burn(units) if spec.inject => {
+            Command::Burn(units) => {
                 set_burn(units);
                 0
             }
-            Command::Burn(_) => {
-                return Err(GateError::Protocol("burn (this worker was started without injection)".into()));
+            Command::Polls(iters) => {
+                let (ran, polls) = count_polls(|| match spec.meter {
+                    Meter::Wall => fresh_batch::<R, W>(spec, iters),
+                    Meter::Instructions | Meter::Callgrind => {
+                        measured_region::<R, W>(&rt, size, iters).map_err(GateError::WrongAnswer).map(|()| 0)
+                    }
+                });
+                ran?;
+                polls
+            }
+            Command::BurnCost(units) => {
+                let mut nanos: Vec<u64> = (0..5)
+                    .map(|_| {
+                        let start = Instant::now();
+                        burn(units);
+                        start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX)
+                    })
+                    .collect();
+                nanos.sort_unstable();
+                nanos[2]
             }
             Command::Run(iters) => match counter.as_mut() {
                 Some(counter) => {
@@ -329,17 +363,7 @@ fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out
                     }
                     read.count
                 }
-                None if spec.meter == Meter::Wall => {
-                    // A fresh runtime per batch, started and warmed outside
-                    // the timing: see "Wall time" in the module docs.
-                    let fresh = R::new(&spec.config).map_err(GateError::Start)?;
-                    batch::<R, W>(&fresh, size, 1).map_err(GateError::WrongAnswer)?;
-                    let start = Instant::now();
-                    measured_region::<R, W>(&fresh, size, iters).map_err(GateError::WrongAnswer)?;
-                    let nanos = start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX);
-                    drop(fresh);
-                    nanos
-                }
+                None if spec.meter == Meter::Wall => fresh_batch::<R, W>(spec, iters)?,
                 None => {
                     // Callgrind: it counts only inside the measured region.
                     measured_region::<R, W>(&rt, size, iters).map_err(GateError::WrongAnswer)?;
@@ -351,6 +375,29 @@ fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out
         out.flush()?;
     }
     Ok(())
+}
+
+/// A wall-time batch: on a fresh runtime, started and warmed outside the
+/// timing (see "Wall time" in the module docs); its nanoseconds.
+fn fresh_batch<R: Runtime, W: Workload>(spec: &Spec, iters: u64) -> Result<u64, GateError> {
+    let fresh = R::new(&spec.config).map_err(GateError::Start)?;
+    batch::<R, W>(&fresh, spec.size, 1).map_err(GateError::WrongAnswer)?;
+    let start = Instant::now();
+    measured_region::<R, W>(&fresh, spec.size, iters).map_err(GateError::WrongAnswer)?;
+    let nanos = start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX);
+    drop(fresh);
+    Ok(nanos)
+}
+
+/// A command's first word, for errors.
+fn line_word(command: &Command) -> &'static str {
+    match command {
+        Command::Run(_) => "run",
+        Command::Burn(_) => "burn",
+        Command::Polls(_) => "polls",
+        Command::BurnCost(_) => "burn-cost",
+        Command::Quit => "quit",
+    }
 }
 
 #[cfg(test)]
@@ -393,8 +440,20 @@ mod tests {
         result.unwrap();
         assert_eq!(out.lines().nth(1), Some("ok 0"));
         set_burn(0);
-        let (result, _) = talk(&spec("smol-local", "spawn_join", false), "burn 100\n");
-        assert!(matches!(result, Err(GateError::Protocol(_))), "{result:?}");
+        for command in ["burn 100", "polls 1", "burn-cost 1000"] {
+            let (result, _) = talk(&spec("smol-local", "spawn_join", false), command);
+            assert!(matches!(result, Err(GateError::Protocol(_))), "{command}: {result:?}");
+        }
+    }
+
+    #[test]
+    fn an_injected_worker_counts_polls_and_times_its_burn() {
+        // ping_pong at size 50: every round trip polls both tasks at least once.
+        let (result, out) = talk(&spec("smol-local", "ping_pong", true), "polls 1\npolls 3\nburn-cost 100000\n");
+        result.unwrap();
+        let values: Vec<u64> = out.lines().skip(1).map(|l| l.strip_prefix("ok ").unwrap().parse().unwrap()).collect();
+        assert!(values[0] >= 2 * 50 && values[1] >= 3 * 2 * 50, "{values:?}");
+        assert!(values[2] > 0, "{values:?}");
     }
 
     #[test]

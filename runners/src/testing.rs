@@ -14,7 +14,7 @@
 use std::cell::Cell;
 use std::future::{Future, ready};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -214,11 +214,30 @@ pub fn burn(units: u64) {
     std::hint::black_box(x);
 }
 
+/// Whether [`Slowed`] futures count their polls into [`POLLS`] (only
+/// inside [`count_polls`]; while measuring, a flag nobody writes).
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static POLLS: AtomicU64 = AtomicU64::new(0);
+
+/// Runs `f` and returns its result with the number of polls of [`Slowed`]
+/// futures (on any thread) while it ran: the wall-time self-test sizes its
+/// burn per poll from it.
+pub fn count_polls<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    POLLS.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let out = f();
+    COUNTING.store(false, Ordering::SeqCst);
+    (out, POLLS.load(Ordering::SeqCst))
+}
+
 /// One poll's share of the burn rate: the same instructions whatever the
 /// rate, bar the loop in [`burn`], so an unburned [`Slowed`] runtime (the
 /// self-test's base) runs exactly the code its burned twin (head) does.
 #[inline(never)]
 fn burn_share() {
+    if COUNTING.load(Ordering::Relaxed) {
+        POLLS.fetch_add(1, Ordering::Relaxed);
+    }
     let owed = OWED.get() + BURN_RATE.load(Ordering::Relaxed);
     OWED.set(owed % BURN_FRACTION);
     burn(owed / BURN_FRACTION);

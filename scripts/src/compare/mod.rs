@@ -26,12 +26,20 @@ pub use self::worker::worker;
 use crate::Usage;
 use crate::cli::CompareArgs;
 
-/// The runtimes the gate compares by default.
-pub const REGRESSION_RUNTIMES: &[&str] =
-    &["tokio-ct", "tokio-mt", "async-std", "smol-local", "smol-mt", "futures-local"];
-/// The workloads the gate compares by default, at their quick sizes.
-pub const REGRESSION_WORKLOADS: &[&str] =
-    &["ping_pong", "fan_in_c16", "spawn_join", "select_macro", "yield_storm", "timeout_ok"];
+/// The cells the gate compares by default, at their quick sizes (README,
+/// "Regression set"): every workload without timers on the one-thread
+/// runtimes, in instruction counts (exact and cheap), and message passing
+/// and spawning on the multi-threaded runtimes in wall time (each costs
+/// `--budget-s`, and every wall-time cell added widens the others'
+/// intervals).
+pub const REGRESSION_SET: &[(&str, &[&str])] = &[
+    ("tokio-ct", COUNTED),
+    ("smol-local", COUNTED),
+    ("futures-local", COUNTED),
+    ("tokio-mt", &["ping_pong", "spawn_join"]),
+    ("smol-mt", &["ping_pong", "spawn_join"]),
+];
+const COUNTED: &[&str] = &["ping_pong", "fan_in_c16", "spawn_join", "select_macro", "yield_storm"];
 
 /// A wall-time batch is made this long (doubling the runs in it).
 const WALL_BATCH: Duration = Duration::from_millis(40);
@@ -114,14 +122,25 @@ fn cells(
 ) -> anyhow::Result<(Vec<Cell>, Vec<String>)> {
     let all_runtimes = runners::harness::runtimes();
     let all_workloads: Vec<_> = runners::harness::workloads().into_iter().filter(|w| w.twin_of.is_none()).collect();
-    let default = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let runtimes = if args.runtimes.is_empty() { default(REGRESSION_RUNTIMES) } else { args.runtimes.clone() };
-    let workloads = if args.workloads.is_empty() { default(REGRESSION_WORKLOADS) } else { args.workloads.clone() };
+    // Neither flag: the regression set. Either or both: every runtime named
+    // (else the set's) with every workload named (else the set's).
+    let default_set = args.runtimes.is_empty() && args.workloads.is_empty();
+    let set_runtimes = REGRESSION_SET.iter().map(|(r, _)| r.to_string()).collect();
+    let mut set_workloads: Vec<String> =
+        REGRESSION_SET.iter().flat_map(|(_, ws)| ws.iter().map(|w| w.to_string())).collect();
+    set_workloads.sort_unstable();
+    set_workloads.dedup();
+    let runtimes = if args.runtimes.is_empty() { set_runtimes } else { args.runtimes.clone() };
+    let workloads = if args.workloads.is_empty() { set_workloads } else { args.workloads.clone() };
     let runtimes = pick("--runtime", &runtimes, all_runtimes.iter().map(|r| r.id).collect())?;
     let workloads = pick("--workload", &workloads, all_workloads.iter().map(|w| w.name).collect())?;
+    let in_set = |r: &str, w: &str| REGRESSION_SET.iter().any(|(sr, ws)| *sr == r && ws.contains(&w));
     let (mut cells, mut skipped) = (Vec::new(), Vec::new());
     for w in all_workloads.iter().filter(|w| workloads.contains(&w.name)) {
         for r in all_runtimes.iter().filter(|r| runtimes.contains(&r.id)) {
+            if default_set && !in_set(r.id, w.name) {
+                continue;
+            }
             let size = size.unwrap_or(w.sizes.quick);
             if let Some(why) = r.refuses(w, size) {
                 skipped.push(format!("{}/{}/{size}: {why}", r.id, w.name));
@@ -165,15 +184,15 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
     let mut rng = fastrand::Rng::with_seed(seed);
-    // Bonferroni: each interval cuts alpha / (2 m) from each tail.
-    let tail = settings.alpha / (2.0 * cells.len() as f64);
+    // Bonferroni within each meter; each interval cuts half its cell's rate from each end.
+    let alphas = gate::cell_alphas(settings.alpha, &cells.iter().map(|c| c.meter == Meter::Wall).collect::<Vec<_>>());
     let (mut measured, mut units) = (Vec::new(), Vec::new());
     let bar = indicatif::ProgressBar::new(cells.len() as u64);
-    for cell in &cells {
+    for (cell, alpha) in cells.iter().zip(alphas) {
         bar.set_message(format!("{}/{}", cell.runtime.id, cell.workload.name));
         let mut m = Measurement::new(cell, &settings);
         let result = m.run(cell, &builds, &settings, &logs, &mut rng);
-        let gated = m.finish(cell, result, tail, &mut rng);
+        let gated = m.finish(cell, result, alpha / 2.0, &mut rng);
         if let Some(u) = m.burn {
             units.push((format!("{}/{}", cell.runtime.id, cell.workload.name), u));
         }
@@ -247,8 +266,14 @@ struct Measurement {
     threshold: f64,
 }
 
-/// Rounds per wall-time session, after its warm-up round.
-const SESSION_ROUNDS: usize = 2;
+/// Rounds per wall-time session, after its warm-up round. Measured on
+/// tokio-mt ping_pong A/A (60 s each, variance of a session's log ratio
+/// times the seconds a session takes, lower is better): 2 rounds 60, 4
+/// rounds 50, 8 rounds 22, 16 rounds 27; without the warm-up round 4 and 8
+/// rounds read 21 and 36 but twice put same-binary intervals off zero. With
+/// each batch on a fresh runtime, the batch's noise outweighs the process's
+/// level, so a session is worth more rounds than its start-up costs.
+const SESSION_ROUNDS: usize = 8;
 /// Fewest and most wall-time sessions per cell.
 const WALL_SESSIONS: (usize, usize) = (20, 2000);
 
@@ -374,7 +399,7 @@ impl Measurement {
             c.note = Some(e);
             return c;
         }
-        let interval = |xs: &[f64], rng: &mut fastrand::Rng| gate::bootstrap_median(xs, tail, RESAMPLES, rng);
+        let interval = |xs: &[f64], rng: &mut fastrand::Rng| gate::bootstrap_trimmed_mean(xs, tail, RESAMPLES, rng);
         let (change, aa): (Interval, Interval) = (interval(&self.head_ratios, rng), interval(&self.aa_ratios, rng));
         let (verdict, note) = gate::decide(change, aa, self.threshold);
         c.base = Some(gate::median(&mut self.base.clone()));
@@ -394,33 +419,38 @@ impl Measurement {
 /// nothing, so base runs head's very code and the slowdown is the burn
 /// alone. Instruction counts are exact: a trial burn gives the slope, and
 /// secant steps against base settle the burn to within 2 % of the target.
-/// Wall time compares head with its own unburned batches, in alternation in
-/// one process, since base runs in another process whose level may differ
-/// by more than the target (see [`Measurement`]); one linear step, as noise
-/// leaves nothing for secant steps to refine.
+/// Wall time is too noisy to calibrate by measuring slowdowns (a burn
+/// measured to ±10 % of 3 % would take longer than the comparison), so it is
+/// sized from things that do not vary: head burns, per batch, CPU work equal
+/// to `target` × its unburned batch time, from the polls in a batch (counted)
+/// and the nanoseconds a burn unit takes (timed). Where a batch's polls run
+/// one after another (ping_pong: each message waits for the previous reply)
+/// that is the slowdown; where they overlap on several threads it is less,
+/// which only makes detecting it harder. The gate's measured change says
+/// what it came to.
 fn calibrate_burn(workers: &mut [Worker], meter: Meter, iters: u64, target: f64) -> Result<u64, String> {
-    let wall = meter == Meter::Wall;
-    let k = if wall { 15 } else { 1 };
     let head_err = |e: String| format!("head: {e}");
-    // Head's median cost at `fractions` relative to its reference (base, or
-    // for wall time head's own unburned batches), minus one.
+    if meter == Meter::Wall {
+        let head = &mut workers[2];
+        head.burn(0).map_err(head_err)?;
+        let mut batch: Vec<f64> = (0..15).map(|_| head.run(iters)).collect::<Result<_, _>>().map_err(head_err)?;
+        let mut polls: Vec<f64> =
+            (0..5).map(|_| head.polls(iters).map(|p| p as f64)).collect::<Result<_, _>>().map_err(head_err)?;
+        const UNITS: u64 = 10_000_000;
+        let unit_ns = head.burn_cost(UNITS).map_err(head_err)? as f64 / UNITS as f64;
+        let per_poll = target * gate::median(&mut batch) / (gate::median(&mut polls) * unit_ns);
+        let fractions = (per_poll * runners::testing::BURN_FRACTION as f64).round().max(1.0) as u64;
+        head.burn(fractions).map_err(head_err)?;
+        return Ok(fractions);
+    }
+    // Head's cost at `fractions` relative to base's, minus one.
     let slowdown = |workers: &mut [Worker], fractions: u64| -> Result<f64, String> {
-        let (mut reference, mut head) = (Vec::new(), Vec::new());
-        for _ in 0..k {
-            if wall {
-                workers[2].burn(0).map_err(head_err)?;
-                reference.push(workers[2].run(iters).map_err(head_err)?);
-            } else {
-                reference.push(workers[0].run(iters).map_err(|e| format!("base: {e}"))?);
-            }
-            workers[2].burn(fractions).map_err(head_err)?;
-            head.push(workers[2].run(iters).map_err(head_err)?);
-        }
-        Ok(gate::median(&mut head) / gate::median(&mut reference) - 1.0)
+        let base = workers[0].run(iters).map_err(|e| format!("base: {e}"))?;
+        workers[2].burn(fractions).map_err(head_err)?;
+        Ok(workers[2].run(iters).map_err(head_err)? / base - 1.0)
     };
-    // A trial burn large enough to read through the noise: grown until it
-    // costs over `enough` (wall batches here spread by ~10 %, so 40 %).
-    let enough = if wall { 0.4 } else { 0.05 };
+    // A trial burn large enough to read past the last digits: grown until it costs over 5 %.
+    let enough = 0.05;
     let mut trial = (1_000, 0.0);
     for _ in 0..12 {
         trial.1 = slowdown(workers, trial.0)?;
@@ -436,7 +466,7 @@ fn calibrate_burn(workers: &mut [Worker], meter: Meter, iters: u64, target: f64)
     // The slowdown is linear in the burn through (0, 0): base runs head's code.
     let mut b = trial;
     let mut wanted = ((target * trial.0 as f64) / trial.1).round().max(1.0) as u64;
-    for _ in 0..if wall { 0 } else { 4 } {
+    for _ in 0..4 {
         let got = slowdown(workers, wanted)?;
         if (got - target).abs() <= 0.02 * target {
             break;
@@ -451,4 +481,26 @@ fn calibrate_burn(workers: &mut [Worker], meter: Meter, iters: u64, target: f64)
     }
     workers[2].burn(wanted).map_err(head_err)?;
     Ok(wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// README's regression set: real names, instruction counts exactly on
+    /// the one-thread runtimes, nothing the runtime refuses at quick size.
+    #[test]
+    fn the_regression_set_counts_instructions_where_it_says() {
+        let runtimes = runners::harness::runtimes();
+        let workloads = runners::harness::workloads();
+        for (r, ws) in REGRESSION_SET {
+            let runtime = runtimes.iter().find(|x| x.id == *r).unwrap_or_else(|| panic!("no runtime {r}"));
+            for w in *ws {
+                let workload = workloads.iter().find(|x| x.name == *w).unwrap_or_else(|| panic!("no workload {w}"));
+                let counted = runners::gate::counts_instructions(runtime, workload).is_ok();
+                assert_eq!(counted, *ws == COUNTED, "{r}/{w}");
+                assert_eq!(runtime.refuses(workload, workload.sizes.quick), None, "{r}/{w}");
+            }
+        }
+    }
 }

@@ -146,6 +146,17 @@ impl Worker {
     pub fn burn(&mut self, units: u64) -> Result<(), String> {
         self.ask(&format!("burn {units}")).map(drop)
     }
+
+    /// Polls of an injected worker's futures in one batch of `iters` runs
+    /// (wall-time workers only: under callgrind the batch would dump).
+    pub fn polls(&mut self, iters: u64) -> Result<u64, String> {
+        self.ask(&format!("polls {iters}"))
+    }
+
+    /// Nanoseconds an injected worker takes to burn `units` units.
+    pub fn burn_cost(&mut self, units: u64) -> Result<u64, String> {
+        self.ask(&format!("burn-cost {units}"))
+    }
 }
 
 impl Drop for Worker {
