@@ -315,12 +315,10 @@ fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out
     writeln!(out, "ready {PROTOCOL} {}", spec.meter)?;
     out.flush()?;
     for line in input.lines() {
-        let command = parse(&line?)?;
+        let line = line?;
+        let command = parse(&line)?;
         if !spec.inject && matches!(command, Command::Burn(_) | Command::Polls(_) | Command::BurnCost(_)) {
-            return Err(GateError::Protocol(format!(
-                "{} (this worker was started without injection)",
-                line_word(&command)
-            )));
+            return Err(GateError::Protocol(format!("{line} (this worker was started without injection)")));
         }
         let value = match command {
             Command::Quit => break,
@@ -387,17 +385,6 @@ fn fresh_batch<R: Runtime, W: Workload>(spec: &Spec, iters: u64) -> Result<u64, 
     let nanos = start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX);
     drop(fresh);
     Ok(nanos)
-}
-
-/// A command's first word, for errors.
-fn line_word(command: &Command) -> &'static str {
-    match command {
-        Command::Run(_) => "run",
-        Command::Burn(_) => "burn",
-        Command::Polls(_) => "polls",
-        Command::BurnCost(_) => "burn-cost",
-        Command::Quit => "quit",
-    }
 }
 
 #[cfg(test)]
