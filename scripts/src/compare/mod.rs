@@ -41,7 +41,7 @@ pub const REGRESSION_SET: &[(&str, &[&str])] = &[
 ];
 const COUNTED: &[&str] = &["ping_pong", "fan_in_c16", "spawn_join", "select_macro", "yield_storm"];
 
-/// A wall-time batch is made this long (doubling the runs in it).
+/// A wall-time batch is scaled to this long (see `size_batches`).
 const WALL_BATCH: Duration = Duration::from_millis(40);
 /// An instruction-count batch holds at least this many instructions.
 const INSTRUCTION_BATCH: f64 = 2e6;
@@ -363,16 +363,26 @@ impl Measurement {
         Ok(())
     }
 
-    /// Doubles the runs per batch until a base batch is long enough to
-    /// measure (callgrind: one run, it is slow enough).
+    /// Sizes the runs per batch: doubling until a base batch is long enough
+    /// to measure (callgrind: one run, it is slow enough). Wall batches are
+    /// then scaled to [`WALL_BATCH`] from a second, warm batch: doubling
+    /// alone lands anywhere from one to two times the target, and a run
+    /// whose batches came out twice as long gets half the sessions (the
+    /// wall self-test's misses were such runs).
     fn size_batches(&mut self, meter: Meter, base: &mut Worker) -> Result<(), String> {
+        let wall = WALL_BATCH.as_nanos() as f64;
         let enough = |cost: f64| match meter {
-            Meter::Wall => cost >= WALL_BATCH.as_nanos() as f64,
+            Meter::Wall => cost >= wall / 4.0,
             Meter::Instructions => cost >= INSTRUCTION_BATCH,
             Meter::Callgrind => true,
         };
-        while !enough(base.run(self.iters).map_err(|e| format!("base: {e}"))?) && self.iters < 1 << 20 {
+        let mut run = |iters| base.run(iters).map_err(|e| format!("base: {e}"));
+        while !enough(run(self.iters)?) && self.iters < 1 << 20 {
             self.iters *= 2;
+        }
+        if meter == Meter::Wall {
+            let cost = run(self.iters)?;
+            self.iters = scaled_iters(self.iters, cost, wall);
         }
         Ok(())
     }
@@ -412,6 +422,15 @@ impl Measurement {
         c.note = note;
         c
     }
+}
+
+/// The runs per batch that make a batch of `iters` runs costing `cost`
+/// take `target` instead (at least one run).
+fn scaled_iters(iters: u64, cost: f64, target: f64) -> u64 {
+    if cost <= 0.0 {
+        return iters;
+    }
+    ((iters as f64 * target / cost).round() as u64).max(1)
 }
 
 /// Sets head's per-poll burn so that head costs `target` more than base.
@@ -502,5 +521,15 @@ mod tests {
                 assert_eq!(runtime.refuses(workload, workload.sizes.quick), None, "{r}/{w}");
             }
         }
+    }
+
+    #[test]
+    fn wall_batches_are_scaled_to_the_target() {
+        // 8 runs took 60 ms: 40 ms is 5.33 runs, rounded.
+        assert_eq!(scaled_iters(8, 60e6, 40e6), 5);
+        assert_eq!(scaled_iters(16, 10e6, 40e6), 64);
+        // A run longer than the target still runs once; a zero reading keeps the count.
+        assert_eq!(scaled_iters(1, 90e6, 40e6), 1);
+        assert_eq!(scaled_iters(4, 0.0, 40e6), 4);
     }
 }
