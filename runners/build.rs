@@ -18,6 +18,11 @@ const CRATES: &[&str] = &[
     "futures-executor",
     "futures-lite",
     "futures-timer",
+    "glommio",
+    "monoio",
+    "compio-runtime",
+    "compio-driver",
+    "compio-executor",
     "criterion",
 ];
 

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
@@ -23,8 +23,9 @@ use reports::files::{FileError, write_cell};
 use reports::schema::{Cell, Lateness, Status};
 use workloads::channels::PingPong;
 use workloads::spawn::SpawnJoin;
-use workloads::{Config, Limits, Mismatch, Needs, Run, Sizes, Workload, WorkloadVisitor};
+use workloads::{Config, Limits, Needs, Run, Sizes, Workload, WorkloadVisitor};
 
+use crate::host::Host;
 use crate::{Adapter, RuntimeVisitor};
 
 /// Which of a workload's sizes to run.
@@ -244,7 +245,7 @@ pub fn workloads() -> Vec<WorkloadInfo> {
 
 /// What is benchmarked in a cell: a workload through the seam, or a native
 /// twin. Both take sizes, answers and limits from the workload `W`.
-pub(crate) trait Body {
+pub(crate) trait Body: 'static {
     type W: Workload;
     const NAME: &'static str;
     const TWIN_OF: Option<&'static str>;
@@ -385,11 +386,11 @@ impl<B: Body> Cells<'_, '_, B> {
             return;
         }
         // Built on first use, so cells criterion filters out cost nothing.
-        let rt = OnceCell::new();
+        let (host, mut started) = (OnceCell::new(), None);
         for size in self.harness.selection.sizes.pick(&B::W::SIZES) {
             // A cell criterion filtered out (`cargo bench -- <filter>`) was
             // not measured: it leaves no record claiming it was.
-            let Some(cell) = self.cell::<R>(&rt, size) else { continue };
+            let Some(cell) = self.cell::<R>(&host, &mut started, size) else { continue };
             if let Err(e) = write_cell(&self.harness.criterion_dir, &cell) {
                 self.error.get_or_insert(e);
             }
@@ -397,39 +398,42 @@ impl<B: Body> Cells<'_, '_, B> {
         }
     }
 
-    fn cell<R: Adapter>(&mut self, rt: &OnceCell<R>, size: usize) -> Option<Cell> {
+    /// One cell. `started` remembers whether `R` starts on this machine
+    /// (checked once per runtime, only for a cell it could run): if not,
+    /// the cell is "unavailable: …", say without io_uring or with too low
+    /// a memlock limit.
+    fn cell<R: Adapter>(
+        &mut self,
+        host: &OnceCell<Host<R>>,
+        started: &mut Option<Result<(), String>>,
+        size: usize,
+    ) -> Option<Cell> {
         let mut cell = WorkloadInfo::of::<B>().cell(R::ID, size, Status::Measured);
         if let Some(reason) = workloads::not_applicable::<B::W, R>(size) {
             cell.status = Status::Skipped(reason);
             return Some(cell);
         }
-        let expected = B::W::expected(size);
+        let config = &self.harness.config;
+        let start = || R::new(config).map(drop).map_err(|e| format!("unavailable: {}", e.reason));
+        if let Err(reason) = started.get_or_insert_with(start) {
+            cell.status = Status::Skipped(reason.clone());
+            return Some(cell);
+        }
         // 1 ns to 1 hour at 3 significant figures; later values are clamped to an hour.
         let hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid histogram bounds");
         let lateness = RefCell::new(hist);
-        let config = &self.harness.config;
         let ran = std::cell::Cell::new(false);
         self.group.bench_with_input(BenchmarkId::new(R::ID, size), &size, |b, &size| {
             ran.set(true);
-            let rt = rt.get_or_init(|| R::new(config).unwrap_or_else(|e| panic!("{e}")));
+            let host = host.get_or_init(|| Host::new(config).unwrap_or_else(|e| panic!("{e}")));
             b.iter_custom(|iters| {
-                rt.block_on(async {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        let start = Instant::now();
-                        let run = B::run(rt, size).await;
-                        total += start.elapsed();
-                        if run.checksum != expected {
-                            let got = run.checksum;
-                            panic!("{}", Mismatch { workload: B::NAME, runtime: R::ID, size, expected, got });
-                        }
-                        let mut hist = lateness.borrow_mut();
-                        for late in run.lateness {
-                            hist.saturating_record(late.as_nanos().try_into().unwrap_or(u64::MAX));
-                        }
+                let mut record = |late: &[Duration]| {
+                    let mut hist = lateness.borrow_mut();
+                    for late in late {
+                        hist.saturating_record(late.as_nanos().try_into().unwrap_or(u64::MAX));
                     }
-                    total
-                })
+                };
+                host.batch::<B>(size, iters, &mut record).unwrap_or_else(|e| panic!("{e}"))
             });
         });
         let hist = lateness.into_inner();

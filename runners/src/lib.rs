@@ -23,11 +23,15 @@ use std::future::Future;
 pub use workloads::{Config, Runtime};
 
 mod async_std_rt;
+mod compio_rt;
 pub mod conformance;
 mod futures_rt;
 pub mod gate;
+mod glommio_rt;
 pub mod harness;
+pub mod host;
 pub mod info;
+mod monoio_rt;
 mod native;
 pub mod overhead;
 pub mod profile;
@@ -38,7 +42,10 @@ mod threads;
 mod tokio_rt;
 
 pub use async_std_rt::AsyncStd;
+pub use compio_rt::Compio;
 pub use futures_rt::{FuturesLocal, FuturesPool};
+pub use glommio_rt::Glommio;
+pub use monoio_rt::{MonoioLegacy, MonoioUring};
 pub use smol_rt::{SmolLocal, SmolMt};
 pub use threads::Threads;
 pub use tokio_rt::{TokioCt, TokioMt};
@@ -68,6 +75,10 @@ macro_rules! with_runtimes {
             smol_mt: $crate::SmolMt,
             futures_local: $crate::FuturesLocal,
             futures_pool: $crate::FuturesPool,
+            glommio: $crate::Glommio,
+            monoio: $crate::MonoioUring,
+            monoio_legacy: $crate::MonoioLegacy,
+            compio: $crate::Compio,
             threads: $crate::Threads,
         }
     };

@@ -9,6 +9,37 @@ use std::task::{Context, Poll};
 use futures::channel::oneshot;
 use workloads::{RemoteSpawn, Runtime};
 
+/// A join error that may carry the task's panic.
+pub trait JoinFailure: std::fmt::Display + Sized {
+    /// The panic's payload, or the error back if the task did not panic
+    /// (it was cancelled, its runtime went away…).
+    fn into_panic(self) -> Result<Box<dyn std::any::Any + Send>, Self>;
+}
+
+/// A runtime's join handle whose output is `Result<T, E>`, normalised to the
+/// seam's: awaiting it yields the task's output, or resumes its panic in the
+/// joiner (tokio, compio).
+#[derive(Debug)]
+pub struct Joined<H>(pub H);
+
+impl<H, T, E> Future for Joined<H>
+where
+    H: Future<Output = Result<T, E>> + Unpin,
+    E: JoinFailure,
+{
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        Poll::Ready(match std::task::ready!(Pin::new(&mut self.0).poll(cx)) {
+            Ok(value) => value,
+            Err(e) => match e.into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(e) => panic!("task did not finish: {e}"),
+            },
+        })
+    }
+}
+
 /// Returns `Pending` once (waking itself first), then `Ready`: a yield that
 /// works on any executor. Used where a runtime ships no `yield_now`.
 #[derive(Debug, Default)]

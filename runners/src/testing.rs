@@ -287,6 +287,7 @@ impl<R: Runtime> Runtime for Slowed<R> {
     const SUMMARY: &'static str = "test only: a runtime that burns work on every poll";
     const LIMITS: Limits = R::LIMITS;
     const ONE_THREAD: bool = R::ONE_THREAD;
+    const THREAD_PER_CORE: bool = R::THREAD_PER_CORE;
 
     type JoinHandle<T: Send + 'static> = R::JoinHandle<T>;
     type Remote = SlowedRemote<R::Remote>;

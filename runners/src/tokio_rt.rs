@@ -8,9 +8,6 @@
 //! `block_on` runs the root future on the calling thread; in `tokio-mt` that
 //! thread is not a worker, so spawned tasks run on the workers.
 use std::future::Future;
-use std::panic::resume_unwind;
-use std::pin::Pin;
-use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use futures::Stream;
@@ -19,6 +16,7 @@ use workloads::{Config, RemoteSpawn, Runtime, StartError};
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native, accepted, catch};
+use crate::support::{JoinFailure, Joined};
 
 /// tokio, with the current-thread scheduler (`MT = false`) or the
 /// multi-thread one (`MT = true`).
@@ -31,18 +29,11 @@ pub type TokioCt = Tokio<false>;
 pub type TokioMt = Tokio<true>;
 
 /// A tokio task; awaiting it yields its output or resumes its panic.
-#[derive(Debug)]
-pub struct JoinHandle<T>(tokio::task::JoinHandle<T>);
+pub type JoinHandle<T> = Joined<tokio::task::JoinHandle<T>>;
 
-impl<T> Future for JoinHandle<T> {
-    type Output = T;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        Poll::Ready(match ready!(Pin::new(&mut self.0).poll(cx)) {
-            Ok(value) => value,
-            Err(e) if e.is_panic() => resume_unwind(e.into_panic()),
-            Err(e) => panic!("tokio task did not finish: {e}"),
-        })
+impl JoinFailure for tokio::task::JoinError {
+    fn into_panic(self) -> Result<Box<dyn std::any::Any + Send>, Self> {
+        self.try_into_panic()
     }
 }
 
@@ -56,7 +47,7 @@ impl<const MT: bool> RemoteSpawn<Tokio<MT>> for Remote {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        JoinHandle(self.0.spawn(future))
+        Joined(self.0.spawn(future))
     }
 }
 
@@ -93,7 +84,7 @@ impl<const MT: bool> Runtime for Tokio<MT> {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        JoinHandle(tokio::spawn(future))
+        Joined(tokio::spawn(future))
     }
 
     fn detach<T: Send + 'static>(handle: JoinHandle<T>) {
@@ -106,7 +97,7 @@ impl<const MT: bool> Runtime for Tokio<MT> {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        JoinHandle(tokio::task::spawn_blocking(work))
+        Joined(tokio::task::spawn_blocking(work))
     }
 
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {

@@ -7,7 +7,7 @@ use workloads::contract::Check;
 use workloads::{Config, Runtime};
 
 fn check<R: Runtime, C: Check>() {
-    let rt = R::new(&Config { workers: 2 }).expect("runtime starts");
+    let Some(rt) = common::start::<R>(&Config { workers: 2 }) else { return };
     if let Err(broken) = rt.block_on(C::run::<R>()) {
         panic!("contract broken: {} on {}: {broken} (claim: {})", C::NAME, R::ID, C::CLAIM);
     }

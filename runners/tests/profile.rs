@@ -17,6 +17,9 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn check<R: Native, P: Probe>() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if common::start::<R>(&runners::profile::config()).is_none() {
+        return;
+    }
     let profile = profile::<R>().unwrap_or_else(|e| panic!("{e}"));
     let expected = profile.get(P::NAME).unwrap_or_else(|| panic!("{}.toml has no [{}]", R::ID, P::NAME));
     for round in 1..=P::REPEAT {

@@ -4,34 +4,38 @@
 #[macro_use]
 mod common;
 
+use runners::host::Host;
 use runners::{Adapter, Config};
-use workloads::{Runtime, Workload, not_applicable, verify};
+use workloads::{Runtime, Workload, not_applicable};
 
 fn config() -> Config {
     Config { workers: 2 }
 }
 
 /// Runs `W` twice on one runtime (a runtime must survive being reused).
-fn check<R: Runtime, W: Workload>() {
+fn check<R: Adapter, W: Workload>() {
     let size = W::SIZES.test;
     if let Some(reason) = not_applicable::<W, R>(size) {
         // Only a declared limit may keep a workload off a runtime.
         assert!(W::needs(size).remote_spawn && R::LIMITS.no_remote_spawn.is_some(), "{}: {reason}", W::NAME);
         return;
     }
-    let rt = R::new(&config()).expect("runtime starts");
+    if common::start::<R>(&config()).is_none() {
+        return;
+    }
+    // As the harness runs it: thread-per-core runtimes as one shard per worker.
+    let host = Host::<R>::new(&config()).expect("runtime starts");
     for _ in 0..2 {
-        let run = rt.block_on(W::run::<R>(size));
-        verify::<W, R>(size, &run).unwrap_or_else(|e| panic!("{e}"));
+        let lateness = host.run_checked::<W>(size).unwrap_or_else(|e| panic!("{e}"));
         if W::NAME == "timer_wheel" {
-            assert_eq!(run.lateness.len(), size, "one lateness sample per timer");
+            assert_eq!(lateness.len(), size, "one lateness sample per timer");
         }
     }
 }
 
 fn native_twins<R: Adapter>() {
     use workloads::{channels::PingPong, spawn::SpawnJoin};
-    let rt = R::new(&config()).expect("runtime starts");
+    let Some(rt) = common::start::<R>(&config()) else { return };
     // Built inside block_on, as the harness does.
     let n = SpawnJoin::SIZES.test;
     assert_eq!(rt.block_on(async { rt.native_spawn_join(n).await }), SpawnJoin::expected(n));
@@ -41,7 +45,7 @@ fn native_twins<R: Adapter>() {
 
 /// `Limits::no_remote_spawn` and `Runtime::remote` must agree.
 fn remote_matches_limits<R: Runtime>() {
-    let rt = R::new(&config()).expect("runtime starts");
+    let Some(rt) = common::start::<R>(&config()) else { return };
     let has_remote = rt.block_on(async { R::remote().is_some() });
     assert_eq!(has_remote, R::LIMITS.no_remote_spawn.is_none());
 }
@@ -49,7 +53,7 @@ fn remote_matches_limits<R: Runtime>() {
 /// `spawn_blocking` runs its closure off the async threads and returns its value,
 /// also when called from inside a spawned task.
 fn blocking_work_returns<R: Runtime>() {
-    let rt = R::new(&config()).expect("runtime starts");
+    let Some(rt) = common::start::<R>(&config()) else { return };
     let caller = std::thread::current().id();
     let work = move || (6 * 7, std::thread::current().id());
     let (value, ran_on) = rt.block_on(async { R::spawn(async move { R::spawn_blocking(work).await }).await });
@@ -61,7 +65,7 @@ fn blocking_work_returns<R: Runtime>() {
 /// spawned detached or detached after the fact (also after the spawning task ended).
 fn detached_tasks_finish<R: Runtime>() {
     use futures::channel::oneshot;
-    let rt = R::new(&config()).expect("runtime starts");
+    let Some(rt) = common::start::<R>(&config()) else { return };
     let (a_tx, a_rx) = oneshot::channel();
     let (b_tx, b_rx) = oneshot::channel();
     let got = rt.block_on(async move {

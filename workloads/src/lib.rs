@@ -33,7 +33,7 @@ mod workload;
 pub mod yield_storm;
 
 pub use runtime::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
-pub use workload::{Family, Mismatch, Needs, Run, Sizes, Workload, not_applicable, refusal, verify};
+pub use workload::{Family, Mismatch, Needs, Run, Sizes, Workload, even_shares, not_applicable, refusal, verify};
 
 /// The workload registry: calls `$callback! { name: Type, … }` with every
 /// workload (`with_workloads!(cb, x)` calls `cb! { x; name: Type, … }`).

@@ -30,10 +30,13 @@
 //! The seam asks spawned futures and join handles to be `Send`, because the
 //! multi-threaded runtimes need it. Workloads are written with `Send` data
 //! (`Arc`, `futures::channel`), which a `!Send` executor runs just as well. A
-//! thread-per-core adapter (glommio, monoio, compio) runs one executor per
-//! core, each executing a *shard* of the workload, and satisfies the `Send`
-//! bound on its handles with a thread-checked wrapper: a shard's tasks never
-//! leave its thread. Nothing in a workload needs to change for that.
+//! thread-per-core adapter (glommio, monoio, compio) is one executor on one
+//! thread and sets [`Runtime::THREAD_PER_CORE`]; the harness then runs a
+//! workload on `Config::workers` of them at once, each on its own thread
+//! running one *shard* ([`Workload::shard_sizes`](crate::Workload::shard_sizes)).
+//! Its `!Send` handles and timers satisfy the `Send` bound through a
+//! thread-checked wrapper: a shard's tasks never leave its thread. Nothing in
+//! a workload needs to change for that.
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
@@ -98,6 +101,11 @@ pub trait Runtime: Sized + 'static {
     /// (no worker threads): then a counter of that thread sees all of a run's
     /// work, which is what instruction-count regression checks rely on.
     const ONE_THREAD: bool = false;
+    /// Whether the runtime is one executor of a thread-per-core design (no
+    /// work stealing, no spawning onto other threads): a run of a workload
+    /// then uses one instance per `Config::workers`, each on its own thread
+    /// running a shard of the work, instead of one instance.
+    const THREAD_PER_CORE: bool = false;
 
     /// A spawned task; awaiting it yields the task's output. What dropping it
     /// unawaited does is runtime-specific: use [`Runtime::detach`] instead.

@@ -120,6 +120,13 @@ impl Workload for SpawnTree {
         Needs { tasks: Self::nodes(size), remote_spawn: false }
     }
 
+    /// One shard: the tree is one root joining its descendants, so it
+    /// cannot be cut into independent trees of the same size; a
+    /// thread-per-core runtime runs it on one executor.
+    fn shard_sizes(size: usize, _shards: usize) -> Vec<usize> {
+        vec![size]
+    }
+
     fn expected(size: usize) -> u64 {
         // Nodes are numbered heap-style: the children of `i` are `4i+1 ..= 4i+4`.
         mix_sum(Self::nodes(size))

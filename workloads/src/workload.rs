@@ -125,11 +125,31 @@ pub trait Workload: 'static {
     /// What the workload needs from the runtime at `size`.
     fn needs(size: usize) -> Needs;
 
+    /// How a run at `size` splits into independent runs, one per executor,
+    /// on a thread-per-core runtime ([`Runtime::THREAD_PER_CORE`]): the
+    /// sizes of the shards, each run and checked on its own executor and
+    /// thread with nothing shared between them (the way glommio, monoio and
+    /// compio are meant to be used). The default splits `size` evenly over
+    /// at most `shards` shards of at least one item: the workload's items
+    /// are independent, so `shards` instances at a share of the size do the
+    /// same work. A workload whose items are not independent overrides it
+    /// and says so.
+    fn shard_sizes(size: usize, shards: usize) -> Vec<usize> {
+        even_shares(size, shards)
+    }
+
     /// The right answer at `size`, computed without running anything.
     fn expected(size: usize) -> u64;
 
     /// The work itself. Called inside [`Runtime::block_on`].
     fn run<R: Runtime>(size: usize) -> impl Future<Output = Run> + Send;
+}
+
+/// `size` split as evenly as possible into at most `shards` shares of at
+/// least one (a single share of 0 for size 0).
+pub fn even_shares(size: usize, shards: usize) -> Vec<usize> {
+    let n = shards.clamp(1, size.max(1));
+    (0..n).map(|i| size / n + usize::from(i < size % n)).collect()
 }
 
 /// Checks a run's answer.
@@ -155,5 +175,21 @@ pub fn refusal(id: &str, limits: &Limits, needs: Needs) -> Option<String> {
     match limits.max_tasks {
         Some(cap) if needs.tasks > cap => Some(format!("capped: needs {} live tasks, {id} allows {cap}", needs.tasks)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::even_shares;
+
+    #[test]
+    fn shares_are_even_nonempty_and_add_up() {
+        assert_eq!(even_shares(10, 2), [5, 5]);
+        assert_eq!(even_shares(11, 2), [6, 5]);
+        assert_eq!(even_shares(10, 3), [4, 3, 3]);
+        // Never more shards than items, never none.
+        assert_eq!(even_shares(2, 4), [1, 1]);
+        assert_eq!(even_shares(0, 4), [0]);
+        assert_eq!(even_shares(7, 0), [7]);
     }
 }

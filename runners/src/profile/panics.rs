@@ -89,19 +89,34 @@ pub struct PanicBlockOn;
 impl Probe for PanicBlockOn {
     const NAME: &'static str = "panic_block_on";
     const QUESTION: &'static str = "the future given to block_on panics: the panic unwinds to block_on's caller, and \
-        the runtime can (reusable) or cannot (unusable) run a spawned task afterwards";
+        the runtime can (reusable) or cannot (unusable) run a spawned task afterwards, or its next block_on never \
+        returns (hangs)";
 
+    /// The runtime lives on a thread of its own, so a `block_on` that never
+    /// returns (it cannot be bounded from inside) is seen from here; that
+    /// thread is then left blocked until the process ends.
     fn run<R: Native>() -> Observed {
         quiet_probe_panics();
-        let rt = start::<R>();
-        let first = catch(|| rt.block_on(async { panic!("{PANIC}: block_on") }));
-        let Err(panic) = first;
-        let again = catch(|| rt.block_on(async { bounded(WAIT, R::join_task(R::spawn_task(async { 7u64 }))).await }));
-        let outcome = match again {
-            Ok(Some(Ok(7))) => "unwinds to caller, runtime reusable",
-            Ok(_) => "unwinds to caller, runtime unusable",
-            Err(_) => "unwinds to caller, runtime poisoned",
+        let (tx, steps) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let rt = start::<R>();
+            let Err(panic) = catch(|| rt.block_on(async { panic!("{PANIC}: block_on") }));
+            let _ = tx.send(panic);
+            let again =
+                catch(|| rt.block_on(async { bounded(WAIT, R::join_task(R::spawn_task(async { 7u64 }))).await }));
+            let outcome = match again {
+                Ok(Some(Ok(7))) => "unwinds to caller, runtime reusable",
+                Ok(_) => "unwinds to caller, runtime unusable",
+                Err(_) => "unwinds to caller, runtime poisoned",
+            };
+            let _ = tx.send(outcome.to_owned());
+        });
+        let Ok(panic) = steps.recv_timeout(WAIT * 2) else {
+            return Observed::new("block_on hangs");
         };
-        Observed::with(outcome, panic)
+        match steps.recv_timeout(WAIT * 2) {
+            Ok(outcome) => Observed::with(outcome, panic),
+            Err(_) => Observed::with("unwinds to caller, next block_on hangs", panic),
+        }
     }
 }

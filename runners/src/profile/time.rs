@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use futures::task::noop_waker_ref;
 
-use super::{Native, Observed, Probe, in_task, start};
+use super::{Native, Observed, Probe, WAIT, bounded, in_task, start};
 
 /// Sequential 1 ms sleeps in one round of [`TimerGranularity`].
 const SLEEPS: usize = 41;
@@ -77,8 +77,8 @@ impl SleepZero {
 impl Probe for SleepZero {
     const NAME: &'static str = "sleep_zero";
     const QUESTION: &'static str = "sleep(0) inside a task, polled at once and, if pending, again after blocking \
-        the task's thread 10 ms without yielding (5 trials): ready without yielding, or pending until the task \
-        yields (whether an immediate poll is ready is in the detail: with a timer thread it is a race)";
+        the task's thread 10 ms without yielding (5 trials): ready without yielding, pending until the task \
+        yields, or never completes (whether an immediate poll is ready is in the detail: with a timer thread it is a race)";
 
     fn run<R: Native>() -> Observed {
         let rt = start::<R>();
@@ -96,7 +96,9 @@ impl Probe for SleepZero {
                     later += 1;
                     continue;
                 }
-                sleep.await;
+                if bounded(WAIT, sleep).await.is_none() {
+                    return Observed::with("never completes", format!("a sleep(0) still pending after {WAIT:?}"));
+                }
             }
             let outcome = match at_once + later {
                 n if n == Self::TRIALS => "ready without yielding",

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use criterion::Criterion;
 use runners::harness::{Harness, Selection, SizeChoice};
-use workloads::Config;
+use workloads::{Config, Runtime};
 
 /// criterion with settings that finish in a fraction of a second.
 pub fn quick_criterion(dir: &Path) -> Criterion {
@@ -22,6 +22,22 @@ pub fn quick_criterion(dir: &Path) -> Criterion {
 pub fn harness(dir: &Path, sizes: SizeChoice) -> Harness {
     let selection = Selection { runtimes: vec![], workloads: vec![], sizes };
     Harness { config: Config { workers: 2 }, criterion_dir: dir.to_owned(), selection }
+}
+
+/// `R` built with `config`, or `None`, printed, when a thread-per-core
+/// runtime (io_uring: glommio, monoio, compio) cannot start on this machine
+/// — no io_uring, too low a memlock limit — unless `ARENA_REQUIRE_IO_URING=1`
+/// (set by `.ci/run`) makes that a failure. Any other runtime that cannot
+/// start fails the test.
+pub fn start<R: Runtime>(config: &Config) -> Option<R> {
+    match R::new(config) {
+        Ok(rt) => Some(rt),
+        Err(e) if R::THREAD_PER_CORE && std::env::var("ARENA_REQUIRE_IO_URING").as_deref() != Ok("1") => {
+            eprintln!("skipped: {e} (ARENA_REQUIRE_IO_URING=1 makes this a failure)");
+            None
+        }
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// `#[test] fn <name>() { super::<check>::<R, Type>() }` for every

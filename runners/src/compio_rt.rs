@@ -1,0 +1,150 @@
+//! compio: `compio`, a thread-per-core, completion-based runtime (io_uring
+//! here, with a polling fallback compiled in).
+//!
+//! One `compio::runtime::Runtime` per value, built on the thread that uses
+//! it; the harness runs a workload on `Config::workers` of them, one per
+//! thread, each running a shard (`runners::host`). compio has no work
+//! stealing and no spawning from other threads into a runtime (that is its
+//! separate `dispatcher` crate, not used here).
+//!
+//! * `block_on` is `Runtime::block_on`; `spawn` is `compio::runtime::spawn`,
+//!   which finds the runtime in compio's own thread-local.
+//! * Normalisation: compio's `JoinHandle` cancels its task when dropped
+//!   (compio-executor-0.1.4 src/join_handle.rs:19, "Dropping a JoinHandle
+//!   will cancel the task"), so `detach` is `JoinHandle::detach`. Its output
+//!   is `Result<T, JoinError>`; [`JoinHandle`] resumes a panic in the joiner
+//!   (`JoinError::Panicked`), as the other adapters do.
+//! * `spawn_blocking` is compio's own (an `Asyncify` op on the driver's
+//!   thread pool). compio's timers are `!Send` (`async fn`s holding the
+//!   runtime's `Rc`): the seam's `Send` bound is met by
+//!   `send_wrapper::SendWrapper`, which panics if polled or dropped on
+//!   another thread, which a shard's tasks never are. `sleep` fixes its
+//!   deadline when called (`sleep_until(now + d)`: compio's `sleep` is an
+//!   `async fn` whose deadline would start at the first poll). compio has no
+//!   `yield_now`: the seam's is `support::YieldNow`.
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use compio::runtime::JoinError;
+use send_wrapper::SendWrapper;
+use workloads::{Config, Limits, NoRemote, Runtime, StartError};
+
+use crate::Adapter;
+use crate::native::{native_ping_pong, native_spawn_join};
+use crate::profile::{Cancelled, Native};
+use crate::support::{JoinFailure, Joined, YieldNow};
+
+/// `compio`: one `compio::runtime::Runtime` on the thread that built it.
+#[derive(Debug)]
+pub struct Compio(compio::runtime::Runtime);
+
+/// A compio task; awaiting it yields its output or resumes its panic.
+pub type JoinHandle<T> = Joined<compio::runtime::JoinHandle<T>>;
+
+impl JoinFailure for JoinError {
+    fn into_panic(self) -> Result<Box<dyn std::any::Any + Send>, Self> {
+        match self {
+            JoinError::Panicked(panic) => Ok(panic),
+            other => Err(other),
+        }
+    }
+}
+
+impl Runtime for Compio {
+    const ID: &'static str = "compio";
+    const SUMMARY: &'static str =
+        "compio Runtime (io_uring), one per worker thread, each running a shard of the workload";
+    const LIMITS: Limits =
+        Limits { max_tasks: None, no_remote_spawn: Some("a compio Runtime takes spawns only from its own thread") };
+    const ONE_THREAD: bool = true;
+    const THREAD_PER_CORE: bool = true;
+
+    type JoinHandle<T: Send + 'static> = JoinHandle<T>;
+    type Remote = NoRemote;
+
+    fn new(_: &Config) -> Result<Self, StartError> {
+        compio::runtime::Runtime::new().map(Compio).map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.0.block_on(future)
+    }
+
+    fn spawn<F>(future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        Joined(compio::runtime::spawn(future))
+    }
+
+    fn detach<T: Send + 'static>(handle: JoinHandle<T>) {
+        handle.0.detach()
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Joined(compio::runtime::spawn_blocking(work))
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        SendWrapper::new(compio::time::sleep_until(Instant::now() + duration))
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        YieldNow::default()
+    }
+
+    fn remote() -> Option<NoRemote> {
+        None
+    }
+}
+
+impl Adapter for Compio {
+    async fn native_spawn_join(&self, n: usize) -> u64 {
+        native_spawn_join!(n, |task| compio::runtime::spawn(task), |handle| handle.await.expect("task finished"))
+    }
+
+    async fn native_ping_pong(&self, n: usize) -> u64 {
+        native_ping_pong!(n, |task| compio::runtime::spawn(task), |handle| handle.await.expect("task finished"))
+    }
+}
+
+impl Native for Compio {
+    const PROFILE: &'static str = include_str!("../profiles/compio.toml");
+    const TIMEOUT: &'static str = "compio::time::timeout";
+
+    type Task<T: Send + 'static> = compio::runtime::JoinHandle<T>;
+
+    fn spawn_task<F>(future: F) -> Self::Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        compio::runtime::spawn(future)
+    }
+
+    async fn join_task<T: Send + 'static>(task: Self::Task<T>) -> Result<T, String> {
+        task.await.map_err(|e| e.to_string())
+    }
+
+    fn cancel_task<T: Send + 'static>(task: Self::Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+        Some(async move { Ok(task.cancel().await) })
+    }
+
+    fn block_on_nested<F: Future>(future: F) -> F::Output {
+        compio::runtime::Runtime::with_current(|rt| rt.block_on(future))
+    }
+
+    fn timeout<F>(duration: Duration, future: F) -> Option<impl Future<Output = Option<F::Output>> + Send>
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        let timed = compio::time::timeout(duration, future);
+        Some(SendWrapper::new(async move { timed.await.ok() }))
+    }
+}

@@ -1,0 +1,152 @@
+//! glommio: `glommio`, a thread-per-core runtime on io_uring.
+//!
+//! One `glommio::LocalExecutor` (`LocalExecutorBuilder::new(Placement::Unbound)`)
+//! per `Glommio` value; the harness runs a workload on `Config::workers` of
+//! them, one per thread, each running a shard (`runners::host`). glommio has
+//! no work stealing and no spawning from other threads, by design.
+//!
+//! * `block_on` is `LocalExecutor::run`; `spawn` is `glommio::spawn_local`,
+//!   which finds the executor in glommio's own thread-local.
+//! * glommio's `Task`, `sleep` and blocking futures are `!Send` (they hold
+//!   `Rc`s); the seam's `Send` bound is met by `send_wrapper::SendWrapper`,
+//!   which panics if one is polled or dropped on another thread. A shard's
+//!   tasks never leave its thread, so it never fires.
+//! * Normalisation: a `Task` cancels its task when dropped (glommio-0.9.0
+//!   src/executor/mod.rs:1626, `#[must_use = "tasks get canceled when
+//!   dropped, use .detach() to run them in the background"]`), so `detach`
+//!   is `Task::detach`.
+//! * `spawn_blocking` is `ExecutorProxy::spawn_blocking` (glommio's own
+//!   blocking thread pool); `yield_now` is futures-lite's, which is what
+//!   `ExecutorProxy::yield_now` awaits (src/executor/mod.rs:2176).
+use std::future::Future;
+use std::time::Duration;
+
+use futures::Stream;
+use glommio::{LocalExecutor, LocalExecutorBuilder, Placement};
+use send_wrapper::SendWrapper;
+use workloads::{Config, Limits, NoRemote, Runtime, StartError};
+
+use crate::Adapter;
+use crate::native::{native_ping_pong, native_spawn_join};
+use crate::profile::{Cancelled, Native, accepted, catch};
+use crate::support::native_task_is_join_handle;
+
+/// `glommio`: one `LocalExecutor` on the thread that built it.
+#[derive(Debug)]
+pub struct Glommio {
+    ex: LocalExecutor,
+}
+
+impl Runtime for Glommio {
+    const ID: &'static str = "glommio";
+    const SUMMARY: &'static str =
+        "glommio LocalExecutor (io_uring), one per worker thread, each running a shard of the workload";
+    const LIMITS: Limits = Limits {
+        max_tasks: None,
+        no_remote_spawn: Some("a glommio LocalExecutor takes spawns only from its own thread"),
+    };
+    const ONE_THREAD: bool = true;
+    const THREAD_PER_CORE: bool = true;
+
+    type JoinHandle<T: Send + 'static> = SendWrapper<glommio::Task<T>>;
+    type Remote = NoRemote;
+
+    fn new(_: &Config) -> Result<Self, StartError> {
+        let ex = LocalExecutorBuilder::new(Placement::Unbound).make();
+        ex.map(|ex| Glommio { ex }).map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.ex.run(future)
+    }
+
+    fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        SendWrapper::new(glommio::spawn_local(future))
+    }
+
+    fn detach<T: Send + 'static>(handle: Self::JoinHandle<T>) {
+        handle.take().detach();
+    }
+
+    fn spawn_blocking<F, T>(work: F) -> impl Future<Output = T> + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        SendWrapper::new(glommio::executor().spawn_blocking(work))
+    }
+
+    fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
+        // `Timer::new` fixes the deadline now (`glommio::timer::sleep` is an
+        // `async fn`: its deadline would start at the first poll).
+        let timer = glommio::timer::Timer::new(duration);
+        SendWrapper::new(async move {
+            timer.await;
+        })
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send + 'static {
+        // What `ExecutorProxy::yield_now` awaits, without its borrow of the proxy.
+        futures_lite::future::yield_now()
+    }
+
+    fn remote() -> Option<NoRemote> {
+        None
+    }
+}
+
+impl Adapter for Glommio {
+    async fn native_spawn_join(&self, n: usize) -> u64 {
+        native_spawn_join!(n, |task| glommio::spawn_local(task), |handle| handle.await)
+    }
+
+    async fn native_ping_pong(&self, n: usize) -> u64 {
+        native_ping_pong!(n, |task| glommio::spawn_local(task), |handle| handle.await)
+    }
+}
+
+impl Native for Glommio {
+    const PROFILE: &'static str = include_str!("../profiles/glommio.toml");
+    const TIMEOUT: &'static str = "glommio::timer::timeout";
+    const CHANNEL: &'static str = "glommio::channels::local_channel";
+
+    native_task_is_join_handle!();
+
+    fn cancel_task<T: Send + 'static>(task: Self::Task<T>) -> Option<impl Future<Output = Cancelled<T>> + Send> {
+        Some(SendWrapper::new(async move { Ok(task.take().cancel().await) }))
+    }
+
+    /// glommio's entry point is `LocalExecutor::run`, and a task cannot
+    /// reach its own executor: the nested call builds a second one on the
+    /// same thread, as a library would have to.
+    fn block_on_nested<F: Future>(future: F) -> F::Output {
+        LocalExecutorBuilder::new(Placement::Unbound).make().expect("a second LocalExecutor").run(future)
+    }
+
+    fn timeout<F>(duration: Duration, future: F) -> Option<impl Future<Output = Option<F::Output>> + Send>
+    where
+        F: Future + Send,
+        F::Output: Send,
+    {
+        let timed = glommio::timer::timeout(duration, async { Ok::<_, glommio::GlommioError<()>>(future.await) });
+        Some(SendWrapper::new(async move { timed.await.ok() }))
+    }
+
+    fn ready_channel(items: Vec<u64>) -> impl Stream<Item = u64> + Send + 'static {
+        let (tx, rx) = glommio::channels::local_channel::new_unbounded();
+        for item in items {
+            assert!(tx.try_send(item).is_ok(), "an unbounded channel takes every item");
+        }
+        // `LocalReceiver::stream` borrows the receiver; this stream owns it.
+        SendWrapper::new(futures::stream::unfold(rx, |rx| async move { rx.recv().await.map(|v| (v, rx)) }))
+    }
+
+    fn bounded_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
+        let (tx, _rx) = catch(|| glommio::channels::local_channel::new_bounded::<usize>(capacity))?;
+        Ok(accepted(attempts, |i| tx.try_send(i).is_ok()))
+    }
+}
