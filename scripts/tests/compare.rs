@@ -35,6 +35,7 @@ fn assert_refused(result: &Output, args: &[&str], message: &str) {
 fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("gate");
+    let work = dir.path().join("work");
     let bins = ["--base-bin", ARENA, "--head-bin", ARENA];
     let with_bins = |extra: &[&'static str]| [&bins[..], extra].concat();
     for (args, message) in [
@@ -49,8 +50,9 @@ fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
         (vec!["--base", "no-such-revision", "--head", "HEAD"], "error: --base no-such-revision: not a commit"),
         (vec!["--base-bin", ARENA], "error: the following required arguments were not provided"),
     ] {
-        assert_refused(&compare(&out, &args), &args, message);
-        assert!(!out.exists(), "{args:?} wrote files");
+        let with_work = [&args[..], &["--work-dir", work.to_str().unwrap()]].concat();
+        assert_refused(&compare(&out, &with_work), &args, message);
+        assert!(!out.exists() && !work.exists(), "{args:?} wrote files");
     }
 }
 

@@ -32,7 +32,6 @@ pub fn prepare(args: &CompareArgs) -> anyhow::Result<[Build; 3]> {
         ]);
     }
     let work = absolute(&args.work_dir)?;
-    fs::create_dir_all(work.join("bin")).with_context(|| format!("--work-dir {}", work.display()))?;
     let target = work.join("target");
     if let (Some(base), Some(head)) = (&args.base, &args.head) {
         let repo = absolute(&args.repo)?;
@@ -188,7 +187,9 @@ fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String) -> an
     if !status.success() {
         bail!(Usage(format!("building {role} ({what}) failed: see {}", log.display())));
     }
-    let binary = work.join("bin").join(format!("arena-{role}"));
+    let bin = work.join("bin");
+    fs::create_dir_all(&bin).with_context(|| format!("--work-dir {}", work.display()))?;
+    let binary = bin.join(format!("arena-{role}"));
     fs::copy(target.join("release").join("arena"), &binary)
         .with_context(|| format!("copying the {role} binary to {}", binary.display()))?;
     Ok(Build { role: role.into(), what, binary: binary.display().to_string() })
