@@ -399,7 +399,8 @@ impl<B: Body> Cells<'_, '_, B> {
     }
 
     /// One cell. `started` remembers whether `R` starts on this machine
-    /// (checked once per runtime, only for a cell it could run): if not,
+    /// (checked once per runtime for this workload's cells, before criterion's
+    /// filter, and only for a cell it could run): if not,
     /// the cell is "unavailable: …", say without io_uring or with too low
     /// a memlock limit.
     fn cell<R: Adapter>(
