@@ -1,7 +1,7 @@
 //! The report's charts, drawn with `plotters` into SVG strings that are
 //! inlined in `index.html`: per workload, time per item against items per
 //! run on log-log axes (one series per runtime), and where a workload records
-//! timer lateness, its percentiles per runtime.
+//! latency (timer lateness, round trips), its percentiles per runtime.
 //!
 //! Each runtime keeps one colour across a machine's charts and its legend.
 //! Text is left to the browser's fonts (plotters' SVG backend without a font
@@ -155,18 +155,20 @@ pub fn cost(m: &Machine, workload: &str) -> Result<Option<Chart>, ChartError> {
     plot(format!("{workload}: time per item"), axis, "time per item", series)
 }
 
-/// Timer lateness percentiles (p50 … max) per runtime at one size, log
-/// scale; `None` when no runtime recorded lateness there.
-pub fn lateness(m: &Machine, workload: &str, size: u64) -> Result<Option<Chart>, ChartError> {
+/// Latency percentiles (p50 … max) per runtime at one size, log scale;
+/// `None` when no runtime recorded latency there.
+pub fn latency(m: &Machine, workload: &str, size: u64) -> Result<Option<Chart>, ChartError> {
+    let mut name = String::new();
     let series = m
         .runtimes
         .iter()
         .enumerate()
         .filter_map(|(colour, r)| {
             let at = |c: &&ReportCell| c.cell.workload == workload && c.cell.runtime == *r && c.cell.size == size;
-            let l = m.cells.iter().find(at)?.cell.lateness?;
+            let l = m.cells.iter().find(at)?.cell.latency.as_ref()?;
+            name = l.name().to_owned();
             let values = [l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns];
-            // A lateness of 0 cannot sit on a log axis: draw it at 1 ns.
+            // A latency of 0 cannot sit on a log axis: draw it at 1 ns.
             let points = values.iter().enumerate().map(|(x, &v)| (x as f64, v.max(1) as f64)).collect();
             Some(Series { colour, runtime: r, points })
         })
@@ -177,5 +179,5 @@ pub fn lateness(m: &Machine, workload: &str, size: u64) -> Result<Option<Chart>,
         names.get(v.round() as usize).filter(|_| near).map_or(String::new(), |n| n.to_string())
     };
     let axis = Axis { range: -0.3f64..4.3f64, desc: "percentile".to_owned(), labels: 5, format };
-    plot(format!("{workload} at {size}: timer lateness"), axis, "late by", series)
+    plot(format!("{workload} at {size}: {name}"), axis, "time", series)
 }

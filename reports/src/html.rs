@@ -46,7 +46,7 @@ struct MachineView {
     matrix: Vec<RowView>,
     workloads: Vec<WorkloadView>,
     growth: Vec<String>,
-    lateness: Option<Table>,
+    latency: Vec<Table>,
     overhead: Option<Table>,
     contract: Option<Table>,
     profile: Option<Table>,
@@ -84,7 +84,7 @@ struct WorkloadView {
     summary: Option<String>,
     page: Option<String>,
     cost: Option<ChartView>,
-    lateness: Option<ChartView>,
+    latency: Option<ChartView>,
     /// criterion's per-benchmark pages: (`runtime/size`, link).
     pages: Vec<(String, String)>,
 }
@@ -224,7 +224,7 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
                 summary,
                 page: row.criterion_page.clone(),
                 cost: chart::cost(m, &row.workload).map_err(chart_error)?.map(ChartView::from),
-                lateness: chart::lateness(m, &row.workload, row.size).map_err(chart_error)?.map(ChartView::from),
+                latency: chart::latency(m, &row.workload, row.size).map_err(chart_error)?.map(ChartView::from),
                 pages,
             })
         })
@@ -237,7 +237,7 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
         matrix,
         workloads,
         growth: text::growth(m),
-        lateness: text::lateness(m),
+        latency: text::latency(m),
         overhead: text::overhead(m),
         contract: text::conformance(m, Layer::Contract),
         profile: text::conformance(m, Layer::Profile),

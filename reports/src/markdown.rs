@@ -55,13 +55,8 @@ pub fn render_report(report: &Report) -> String {
         if !m.cells.is_empty() {
             out.push_str(&table(&text::cells(m)));
         }
-        let tables = [
-            text::lateness(m),
-            text::overhead(m),
-            text::conformance(m, Layer::Contract),
-            text::conformance(m, Layer::Profile),
-        ];
-        for t in tables.iter().flatten() {
+        let tables = [text::overhead(m), text::conformance(m, Layer::Contract), text::conformance(m, Layer::Profile)];
+        for t in text::latency(m).iter().chain(tables.iter().flatten()) {
             out.push_str(&table(t));
         }
         list(&mut out, "**Conformance: not ok**", &text::conformance_failures(m));

@@ -102,8 +102,11 @@ pub struct Cell {
     pub status: Status,
     /// criterion's estimate of one run, when measured.
     pub estimate: Option<Estimate>,
-    /// Timer lateness over every run, where the workload records it.
-    pub lateness: Option<Lateness>,
+    /// Latency percentiles over every run, where the workload records
+    /// samples (timer lateness, echo round trips). Read from `lateness` too,
+    /// the field's name before network workloads recorded round trips.
+    #[serde(alias = "lateness")]
+    pub latency: Option<Latency>,
 }
 
 impl Cell {
@@ -140,12 +143,17 @@ pub struct Estimate {
     pub per_item_ns: f64,
 }
 
-/// Percentiles of how late timers fired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Lateness {
-    /// Timers observed.
+/// Percentiles of a workload's latency samples.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Latency {
+    /// What a sample times, as the workload says ("timer lateness: how long
+    /// after its deadline a timer fired"); the part before `:` is its name.
+    /// Files from before the field were all timer lateness.
+    #[serde(default = "timer_lateness")]
+    pub what: String,
+    /// Samples observed.
     pub samples: u64,
-    /// Median lateness.
+    /// Median.
     pub p50_ns: u64,
     /// 90th percentile.
     pub p90_ns: u64,
@@ -155,6 +163,18 @@ pub struct Lateness {
     pub p999_ns: u64,
     /// Latest.
     pub max_ns: u64,
+}
+
+impl Latency {
+    /// What a sample times, in a word or two (the part of [`Latency::what`]
+    /// before `:`).
+    pub fn name(&self) -> &str {
+        self.what.split(':').next().unwrap_or_default().trim()
+    }
+}
+
+fn timer_lateness() -> String {
+    "timer lateness: how long after its deadline a timer fired".to_owned()
 }
 
 /// A cell record on disk: one [`Cell`] with its schema tag.
@@ -234,7 +254,8 @@ pub struct ConformanceCell {
     pub expected: Option<String>,
     /// For anything but `ok`, in words: `broken: <what the check saw>`,
     /// `behaviour changed: <probe> on <runtime>: expected X, saw Y`,
-    /// `hang after <n> s`, `aborted: <panic message or signal>`; for `ok`
+    /// `hang after <n> s`, `aborted: <panic message or signal>`,
+    /// `unavailable: <why the runtime cannot start>`; for `ok`
     /// probes, the measurements behind the outcome, if any.
     pub detail: Option<String>,
 }
@@ -263,4 +284,16 @@ pub enum Outcome {
     Hang,
     /// The process died (panic escaping the runtime, abort, signal).
     Aborted,
+    /// Not run: the runtime cannot start on this machine (no io_uring, too
+    /// low a memlock limit); the detail says why.
+    Unavailable,
+}
+
+impl Outcome {
+    /// Whether the cell is a finding against the runtime: anything but
+    /// `ok`, and a runtime that could not start here, which says nothing
+    /// about it.
+    pub fn is_failure(self) -> bool {
+        !matches!(self, Outcome::Ok | Outcome::Unavailable)
+    }
 }

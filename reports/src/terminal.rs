@@ -1,5 +1,5 @@
 //! The report as terminal tables (critcmp-like): per machine, every workload
-//! × size on every runtime, then lateness, overhead, conformance, what was
+//! × size on every runtime, then latency, overhead, conformance, what was
 //! not measured, and the inputs' problems.
 use std::fmt::Write;
 
@@ -40,8 +40,7 @@ pub fn render_report(report: &Report) -> String {
         if !m.cells.is_empty() {
             out.push_str(&table(&text::cells(m)));
         }
-        let tables = [text::lateness(m), text::overhead(m)];
-        for t in tables.iter().flatten() {
+        for t in text::latency(m).iter().chain(text::overhead(m).as_ref()) {
             out.push_str(&table(t));
         }
         // The profile is wide: the terminal gets its size and what is not as expected.

@@ -93,20 +93,27 @@ pub fn cells(m: &Machine) -> Table {
     t
 }
 
-/// Timer lateness percentiles, where recorded; `None` when nothing recorded one.
-pub fn lateness(m: &Machine) -> Option<Table> {
-    let header = ["workload", "size", "runtime", "timers", "p50", "p90", "p99", "p99.9", "max"];
-    let mut t =
-        Table::new("timer lateness: how long after its deadline a timer fired", header.map(String::from).into());
-    t.right = (1..header.len()).collect();
-    for c in m.cells.iter().filter(|c| c.cell.lateness.is_some()) {
-        let l = c.cell.lateness.expect("filtered");
+/// Latency percentiles, one table per kind of sample (timer lateness, echo
+/// round trips…) in the order first met; empty when nothing recorded any.
+pub fn latency(m: &Machine) -> Vec<Table> {
+    let header = ["workload", "size", "runtime", "samples", "p50", "p90", "p99", "p99.9", "max"];
+    let mut tables: Vec<Table> = Vec::new();
+    for (c, l) in m.cells.iter().filter_map(|c| Some((c, c.cell.latency.as_ref()?))) {
+        let at = match tables.iter().position(|t| t.title == l.what) {
+            Some(at) => at,
+            None => {
+                let mut t = Table::new(&l.what, header.map(String::from).into());
+                t.right = (1..header.len()).collect();
+                tables.push(t);
+                tables.len() - 1
+            }
+        };
         let mut row = vec![c.cell.workload.clone(), c.cell.size.to_string(), c.cell.runtime.clone()];
         row.push(l.samples.to_string());
         row.extend([l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns].map(|v| duration(v as f64)));
-        t.push(row);
+        tables[at].push(row);
     }
-    (!t.rows.is_empty()).then_some(t)
+    tables
 }
 
 /// The adapter against each runtime's native twins, where measured.
@@ -187,6 +194,7 @@ pub fn conformance_text(c: &ConformanceCell) -> String {
     match (c.layer, c.outcome, &c.observed) {
         (Layer::Profile, Outcome::Ok, Some(seen)) => seen.clone(),
         (_, Outcome::Ok, _) => "ok".to_owned(),
+        (_, Outcome::Unavailable, _) => c.detail.clone().unwrap_or_else(|| "unavailable".to_owned()),
         // A probe that changed, hung or died: what it saw against the profile.
         (Layer::Profile, _, Some(seen)) => {
             format!("CHANGED: saw {seen}, expected {}", c.expected.as_deref().unwrap_or("nothing"))
@@ -196,11 +204,12 @@ pub fn conformance_text(c: &ConformanceCell) -> String {
     }
 }
 
-/// Every conformance cell that is not `ok`: `<check> on <runtime>: <what>`.
+/// Every conformance cell that is a finding (not `ok`, not a runtime that
+/// could not start here): `<check> on <runtime>: <what>`.
 pub fn conformance_failures(m: &Machine) -> Vec<String> {
     let cells = m.conformance.iter().flat_map(|c| &c.cells);
     cells
-        .filter(|c| c.outcome != Outcome::Ok)
+        .filter(|c| c.outcome.is_failure())
         .map(|c| format!("{} on {}: {}", c.check, c.runtime, conformance_text(c)))
         .collect()
 }

@@ -123,7 +123,7 @@ fn index_html_renders_in_headless_chromium() {
                 ("chart cost", "rt-one,rt-two"),
                 ("chart cost", "rt-one,rt-two"),
                 ("chart cost", "rt-one"),
-                ("chart lateness", "rt-one"),
+                ("chart latency", "rt-one"),
             ],
         ),
         ("host-b", 2, &[("chart cost", "rt-one,rt-two")]),

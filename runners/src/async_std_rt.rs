@@ -9,11 +9,16 @@
 //!
 //! Normalisation: async-std's `JoinHandle` detaches on drop (its `Drop` calls
 //! `detach`) and yields the task's output; nothing to change.
+//!
+//! TCP is `async_std::net`, whose streams implement `futures::io` themselves.
 use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures::Stream;
+use workloads::net::Tcp;
 use workloads::{Config, Runtime, StartError};
 
 use crate::Adapter;
@@ -28,12 +33,42 @@ pub struct AsyncStd(());
 /// Worker count the global executor was started with.
 static WORKERS: OnceLock<usize> = OnceLock::new();
 
+/// `async_std::net` sockets.
+#[derive(Debug)]
+pub struct AsyncStdTcp;
+
+impl Tcp for AsyncStdTcp {
+    type Stream = async_std::net::TcpStream;
+    type Listener = async_std::net::TcpListener;
+
+    async fn bind(addr: SocketAddr) -> io::Result<Self::Listener> {
+        async_std::net::TcpListener::bind(addr).await
+    }
+
+    fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
+        listener.local_addr()
+    }
+
+    async fn accept(listener: &Self::Listener) -> io::Result<Self::Stream> {
+        let (stream, _) = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        Ok(stream)
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        let stream = async_std::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(stream)
+    }
+}
+
 impl Runtime for AsyncStd {
     const ID: &'static str = "async-std";
     const SUMMARY: &'static str = "async-std 1.13 global executor (async-global-executor), Config::workers threads";
 
     type JoinHandle<T: Send + 'static> = async_std::task::JoinHandle<T>;
     type Remote = AnyThread<AsyncStd>;
+    type Tcp = AsyncStdTcp;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let workers = config.workers.max(1);

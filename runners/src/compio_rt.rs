@@ -22,7 +22,15 @@
 //!   deadline when called (`sleep_until(now + d)`: compio's `sleep` is an
 //!   `async fn` whose deadline would start at the first poll). compio has no
 //!   `yield_now`: the seam's is `support::YieldNow`.
+//! * TCP is `compio::net`, whose streams take owned buffers; compio's own
+//!   `compio::io::compat::AsyncStream` gives them the `futures::io` traits,
+//!   copying through a buffer of its own (and buffering writes until a
+//!   flush). It is `!Unpin` (compio-io-0.10.1 src/compat/async_stream.rs:21,
+//!   `PhantomPinned`), so each stream is boxed once, at connect or accept.
 use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use compio::runtime::JoinError;
@@ -31,6 +39,7 @@ use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::net::{LocalNet, LocalTcp};
 use crate::profile::{Cancelled, Native};
 use crate::support::{JoinFailure, Joined, YieldNow};
 
@@ -61,6 +70,7 @@ impl Runtime for Compio {
 
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
     type Remote = NoRemote;
+    type Tcp = LocalTcp<CompioNet>;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         compio::runtime::Runtime::new().map(Compio).map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })
@@ -101,6 +111,41 @@ impl Runtime for Compio {
     fn remote() -> Option<NoRemote> {
         None
     }
+}
+
+/// `compio::net` sockets, streams through `compio::io::compat::AsyncStream`.
+#[derive(Debug)]
+pub struct CompioNet;
+
+/// A compio stream as `futures::io`.
+pub type CompioStream = Pin<Box<compio::io::compat::AsyncStream<compio::net::TcpStream>>>;
+
+impl LocalNet for CompioNet {
+    type Stream = CompioStream;
+    type Listener = compio::net::TcpListener;
+
+    async fn bind(addr: SocketAddr) -> io::Result<Self::Listener> {
+        compio::net::TcpListener::bind(addr).await
+    }
+
+    fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
+        listener.local_addr()
+    }
+
+    async fn accept(listener: &Self::Listener) -> io::Result<CompioStream> {
+        let (stream, _) = listener.accept().await?;
+        compat(stream)
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<CompioStream> {
+        compat(compio::net::TcpStream::connect(addr).await?)
+    }
+}
+
+/// A compio stream with `TCP_NODELAY`, as `futures::io`.
+fn compat(stream: compio::net::TcpStream) -> io::Result<CompioStream> {
+    stream.set_nodelay(true)?;
+    Ok(Box::pin(compio::io::compat::AsyncStream::new(stream)))
 }
 
 impl Adapter for Compio {

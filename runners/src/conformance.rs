@@ -4,7 +4,8 @@
 //!
 //! The test-only runtimes in [`testing`](crate::testing) join the registry
 //! here, and only here, when `ARENA_TEST_RUNTIMES=1`: they exist to prove
-//! that a runtime that deadlocks or aborts becomes a cell, not a dead suite.
+//! that a runtime that deadlocks or aborts becomes a cell, not a dead suite,
+//! and that one that cannot start gives `unavailable` cells.
 use workloads::contract::Check;
 use workloads::{CheckVisitor, Config, Runtime};
 
@@ -46,6 +47,7 @@ fn visit(visitor: &mut impl RuntimeVisitor) {
     if test_runtimes_enabled() {
         visitor.visit::<crate::testing::Deadlocks>();
         visitor.visit::<crate::testing::Aborts>();
+        visitor.visit::<crate::testing::Unavailable>();
     }
 }
 
@@ -90,6 +92,19 @@ pub fn run(runtime: &str, check: &str, config: &Config) -> Option<Result<(), Str
         }
     }
     on_runtime(runtime, Run(check, config)).flatten()
+}
+
+/// Whether runtime `runtime` starts on this machine with `config`:
+/// `Err(why)` if it cannot (no io_uring, too low a memlock limit); `None`
+/// if the name is unknown.
+pub fn starts(runtime: &str, config: &Config) -> Option<Result<(), String>> {
+    struct Start<'a>(&'a Config);
+    impl OnRuntime<Result<(), String>> for Start<'_> {
+        fn call<R: Native>(self) -> Result<(), String> {
+            R::new(self.0).map(drop).map_err(|e| e.reason)
+        }
+    }
+    on_runtime(runtime, Start(config))
 }
 
 /// A behaviour probe, for listings.

@@ -4,7 +4,9 @@
 //! The `futures` executors have no timer, no `yield_now` and no blocking
 //! pool: timers are `futures_timer::Delay` (one global timer thread),
 //! `yield_now` is Arena's runtime-neutral `YieldNow`, and blocking work runs
-//! on a new OS thread per call.
+//! on a new OS thread per call. They have no reactor either: TCP is
+//! async-io's (`net::AsyncIoTcp`), whose reactor then runs on async-io's own
+//! thread.
 //!
 //! Normalisation: `spawn_with_handle` returns a `RemoteHandle`, which cancels
 //! the task when dropped (futures docs for `RemoteHandle`: "dropping the
@@ -62,6 +64,7 @@ impl Runtime for FuturesLocal {
 
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = NoRemote;
+    type Tcp = crate::net::AsyncIoTcp;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         let pool = LocalPool::new();
@@ -148,6 +151,7 @@ impl Runtime for FuturesPool {
 
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = ThreadPool;
+    type Tcp = crate::net::AsyncIoTcp;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let workers = config.workers.max(1);

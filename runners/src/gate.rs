@@ -122,12 +122,14 @@ impl FromStr for Meter {
 
 /// Why instructions cannot be counted for a cell, if they can't: the
 /// counter sees one thread, so the runtime must run everything on it, and a
-/// count must not depend on time passing.
+/// count must not depend on time passing or on I/O.
 pub fn counts_instructions(runtime: &RuntimeInfo, workload: &WorkloadInfo) -> Result<(), &'static str> {
     if !runtime.one_thread {
         Err("runs tasks on worker threads")
     } else if workload.waits_on_time || workload.family == workloads::Family::Timers.name() {
         Err("uses timers")
+    } else if workload.family == workloads::Family::Net.name() {
+        Err("does network I/O (the kernel's share is not counted, and readiness depends on time)")
     } else if workload.twin_of.is_some() {
         Err("native twins are not gated")
     } else {

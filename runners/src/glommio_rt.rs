@@ -18,7 +18,11 @@
 //! * `spawn_blocking` is `ExecutorProxy::spawn_blocking` (glommio's own
 //!   blocking thread pool); `yield_now` is futures-lite's, which is what
 //!   `ExecutorProxy::yield_now` awaits (src/executor/mod.rs:2176).
+//! * TCP is `glommio::net` (io_uring), whose `TcpStream` implements the
+//!   `futures::io` traits through futures-lite (src/net/tcp_socket.rs:704).
 use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures::Stream;
@@ -28,6 +32,7 @@ use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::net::{LocalNet, LocalTcp};
 use crate::profile::{Cancelled, Native, accepted, catch};
 use crate::support::native_task_is_join_handle;
 
@@ -50,6 +55,7 @@ impl Runtime for Glommio {
 
     type JoinHandle<T: Send + 'static> = SendWrapper<glommio::Task<T>>;
     type Remote = NoRemote;
+    type Tcp = LocalTcp<GlommioNet>;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         let ex = LocalExecutorBuilder::new(Placement::Unbound).make();
@@ -96,6 +102,35 @@ impl Runtime for Glommio {
 
     fn remote() -> Option<NoRemote> {
         None
+    }
+}
+
+/// `glommio::net` sockets.
+#[derive(Debug)]
+pub struct GlommioNet;
+
+impl LocalNet for GlommioNet {
+    type Stream = glommio::net::TcpStream;
+    type Listener = glommio::net::TcpListener;
+
+    async fn bind(addr: SocketAddr) -> io::Result<Self::Listener> {
+        Ok(glommio::net::TcpListener::bind(addr)?)
+    }
+
+    fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
+        Ok(listener.local_addr()?)
+    }
+
+    async fn accept(listener: &Self::Listener) -> io::Result<Self::Stream> {
+        let stream = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        Ok(stream)
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        let stream = glommio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(stream)
     }
 }
 

@@ -20,7 +20,7 @@ use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 use futures::FutureExt;
 use hdrhistogram::Histogram;
 use reports::files::{FileError, write_cell};
-use reports::schema::{Cell, Lateness, Status};
+use reports::schema::{Cell, Latency, Status};
 use workloads::channels::PingPong;
 use workloads::spawn::SpawnJoin;
 use workloads::{Config, Limits, Needs, Run, Sizes, Workload, WorkloadVisitor};
@@ -218,7 +218,7 @@ impl WorkloadInfo {
             unit: self.unit.to_owned(),
             status,
             estimate: None,
-            lateness: None,
+            latency: None,
         }
     }
 }
@@ -422,24 +422,25 @@ impl<B: Body> Cells<'_, '_, B> {
         }
         // 1 ns to 1 hour at 3 significant figures; later values are clamped to an hour.
         let hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid histogram bounds");
-        let lateness = RefCell::new(hist);
+        let latency = RefCell::new(hist);
         let ran = std::cell::Cell::new(false);
         self.group.bench_with_input(BenchmarkId::new(R::ID, size), &size, |b, &size| {
             ran.set(true);
             let host = host.get_or_init(|| Host::new(config).unwrap_or_else(|e| panic!("{e}")));
             b.iter_custom(|iters| {
-                let mut record = |late: &[Duration]| {
-                    let mut hist = lateness.borrow_mut();
-                    for late in late {
-                        hist.saturating_record(late.as_nanos().try_into().unwrap_or(u64::MAX));
+                let mut record = |samples: &[Duration]| {
+                    let mut hist = latency.borrow_mut();
+                    for sample in samples {
+                        hist.saturating_record(sample.as_nanos().try_into().unwrap_or(u64::MAX));
                     }
                 };
                 host.batch::<B>(size, iters, &mut record).unwrap_or_else(|e| panic!("{e}"))
             });
         });
-        let hist = lateness.into_inner();
+        let hist = latency.into_inner();
         if !hist.is_empty() {
-            cell.lateness = Some(Lateness {
+            cell.latency = Some(Latency {
+                what: B::W::LATENCY.unwrap_or("latency").to_owned(),
                 samples: hist.len(),
                 p50_ns: hist.value_at_quantile(0.5),
                 p90_ns: hist.value_at_quantile(0.9),

@@ -13,7 +13,7 @@
 //! A sharded run's time is its slowest shard's: each shard times its own run
 //! from a common start (a barrier before every run, outside the timing), so
 //! a shard that starts a few microseconds late because its thread woke late
-//! does not lengthen the run. Checks and lateness bookkeeping stay outside
+//! does not lengthen the run. Checks and latency bookkeeping stay outside
 //! the timing on both hosts, as in the harness's single-runtime loop.
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -51,23 +51,23 @@ impl<R: Adapter> Host<R> {
     }
 
     /// Runs `W` once at `size`, checks the answer (of every shard), and
-    /// returns the timer lateness the run recorded.
+    /// returns the latency samples the run recorded ([`Workload::LATENCY`]).
     pub fn run_checked<W: Workload>(&self, size: usize) -> Result<Vec<Duration>, Mismatch> {
-        let mut lateness = Vec::new();
-        self.batch::<Plain<W>>(size, 1, &mut |late| lateness.extend_from_slice(late))?;
-        Ok(lateness)
+        let mut latency = Vec::new();
+        self.batch::<Plain<W>>(size, 1, &mut |samples| latency.extend_from_slice(samples))?;
+        Ok(latency)
     }
 
     /// `iters` checked runs of `B` at `size`; returns the time the runs took
     /// (the sum over runs; a sharded run lasts as long as its slowest shard)
-    /// and hands each run's lateness to `lateness`. Stops at the first wrong
+    /// and hands each run's latency samples to `latency`. Stops at the first wrong
     /// answer on one runtime; a sharded batch finishes its runs (the other
     /// shards wait for it at each start) and returns the first.
     pub(crate) fn batch<B: Body>(
         &self,
         size: usize,
         iters: u64,
-        lateness: &mut dyn FnMut(&[Duration]),
+        latency: &mut dyn FnMut(&[Duration]),
     ) -> Result<Duration, Mismatch> {
         match self {
             Host::Single(rt) => rt.block_on(async {
@@ -78,11 +78,11 @@ impl<R: Adapter> Host<R> {
                     let run = B::run(rt, size).await;
                     total += start.elapsed();
                     check::<B, R>(size, expected, &run)?;
-                    lateness(&run.lateness);
+                    latency(&run.latency);
                 }
                 Ok(total)
             }),
-            Host::Sharded(shards) => shards.batch::<B>(size, iters, lateness),
+            Host::Sharded(shards) => shards.batch::<B>(size, iters, latency),
         }
     }
 }
@@ -116,7 +116,7 @@ struct Shard<R> {
 /// What one shard's part of a batch gave back.
 struct ShardRuns {
     times: Vec<Duration>,
-    lateness: Vec<Duration>,
+    latency: Vec<Duration>,
     mismatch: Option<Mismatch>,
 }
 
@@ -156,7 +156,7 @@ impl<R: Adapter> Shards<R> {
         &self,
         size: usize,
         iters: u64,
-        lateness: &mut dyn FnMut(&[Duration]),
+        latency: &mut dyn FnMut(&[Duration]),
     ) -> Result<Duration, Mismatch> {
         let sizes = B::W::shard_sizes(size, self.shards.len());
         assert!(sizes.len() <= self.shards.len(), "{} split into more shards than asked", B::NAME);
@@ -180,7 +180,7 @@ impl<R: Adapter> Shards<R> {
             for (slowest, t) in times.iter_mut().zip(runs.times) {
                 *slowest = (*slowest).max(t);
             }
-            lateness(&runs.lateness);
+            latency(&runs.latency);
             first = first.or(runs.mismatch);
         }
         first.map_or_else(|| Ok(times.iter().sum()), Err)
@@ -191,7 +191,7 @@ impl<R: Adapter> Shards<R> {
 /// thread, with no task of this batch left to run), times the run, checks it.
 async fn shard_runs<R: Adapter, B: Body>(rt: &R, size: usize, iters: u64, start: &Barrier) -> ShardRuns {
     let expected = B::W::expected(size);
-    let mut out = ShardRuns { times: Vec::with_capacity(iters as usize), lateness: Vec::new(), mismatch: None };
+    let mut out = ShardRuns { times: Vec::with_capacity(iters as usize), latency: Vec::new(), mismatch: None };
     for _ in 0..iters {
         start.wait();
         let began = Instant::now();
@@ -200,7 +200,7 @@ async fn shard_runs<R: Adapter, B: Body>(rt: &R, size: usize, iters: u64, start:
         if let Err(e) = check::<B, R>(size, expected, &run) {
             out.mismatch.get_or_insert(e);
         }
-        out.lateness.extend(run.lateness);
+        out.latency.extend(run.latency);
     }
     out
 }

@@ -33,6 +33,7 @@ pub mod host;
 pub mod info;
 mod monoio_rt;
 mod native;
+pub mod net;
 pub mod overhead;
 pub mod profile;
 mod smol_rt;

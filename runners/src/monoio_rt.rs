@@ -27,8 +27,17 @@
 //!   runs the same task again at once and never lets the others run. The
 //!   seam's yield, [`DeferredYield`], hands its wake to a task spawned
 //!   behind the queued ones: one spawn per yield, which `yield_storm` pays.
+//! * TCP is `monoio::net`. Its streams read and write through owned buffers
+//!   (`AsyncReadRent`), not `poll_read`; monoio's own `poll-io` feature
+//!   turns a stream into a `TcpStreamPoll` with tokio's poll traits
+//!   (src/net/tcp/stream_poll.rs: readiness through the driver, "a
+//!   uring-based epoll" on io_uring), seen as `futures::io` through
+//!   `tokio_util::compat`. So echo on monoio measures that path, not its
+//!   completion-based one.
 use std::cell::RefCell;
 use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -37,10 +46,12 @@ use monoio::blocking::DefaultThreadPool;
 use monoio::time::TimeDriver;
 use monoio::{Buildable, Driver, IoUringDriver, LegacyDriver, RuntimeBuilder};
 use send_wrapper::SendWrapper;
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
+use crate::net::{LocalNet, LocalTcp};
 use crate::profile::{Cancelled, Native};
 use crate::support::native_task_is_join_handle;
 
@@ -114,6 +125,7 @@ where
 
     type JoinHandle<T: Send + 'static> = monoio::task::JoinHandle<T>;
     type Remote = NoRemote;
+    type Tcp = LocalTcp<MonoioNet>;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         build::<D>()
@@ -158,6 +170,39 @@ where
     fn remote() -> Option<NoRemote> {
         None
     }
+}
+
+/// `monoio::net` sockets, streams through `poll-io` and `tokio_util::compat`.
+#[derive(Debug)]
+pub struct MonoioNet;
+
+impl LocalNet for MonoioNet {
+    type Stream = Compat<monoio::net::tcp::stream_poll::TcpStreamPoll>;
+    type Listener = monoio::net::TcpListener;
+
+    async fn bind(addr: SocketAddr) -> io::Result<Self::Listener> {
+        monoio::net::TcpListener::bind(addr)
+    }
+
+    fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
+        listener.local_addr()
+    }
+
+    async fn accept(listener: &Self::Listener) -> io::Result<Self::Stream> {
+        let (stream, _) = listener.accept().await?;
+        poll_io(stream)
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        poll_io(monoio::net::TcpStream::connect(addr).await?)
+    }
+}
+
+/// A monoio stream with `TCP_NODELAY`, in poll mode, as `futures::io`.
+fn poll_io(stream: monoio::net::TcpStream) -> io::Result<Compat<monoio::net::tcp::stream_poll::TcpStreamPoll>> {
+    stream.set_nodelay(true)?;
+    let poll = stream.try_into_poll_io().map_err(|(e, _)| e)?;
+    Ok(poll.compat())
 }
 
 /// A yield for monoio: `Pending` once, with the wake sent from a task

@@ -11,7 +11,8 @@
 //!   when idle). The `block_on` thread only drives the root future.
 //!
 //! `spawn` finds the executor in a scoped thread-local set around `block_on`
-//! and each worker's loop.
+//! and each worker's loop. TCP is async-io's `Async<std::net::TcpStream>`
+//! (`net::AsyncIoTcp`), what `smol::net` wraps.
 //!
 //! Normalisation: smol's `Task` cancels its task when dropped (async-task
 //! docs: "Dropping a Task cancels the task"), so `detach` is `Task::detach`.
@@ -56,6 +57,7 @@ impl Runtime for SmolLocal {
 
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = NoRemote;
+    type Tcp = crate::net::AsyncIoTcp;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         Ok(SmolLocal { ex: LocalExecutor::new() })
@@ -111,6 +113,7 @@ impl Runtime for SmolMt {
 
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = SmolRemote;
+    type Tcp = crate::net::AsyncIoTcp;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let ex = Arc::new(Executor::new());

@@ -5,20 +5,27 @@
 //!   process from it (as a panic that escapes a runtime with
 //!   `panic = "abort"`, or a crashed worker, would). They join `arena
 //!   conformance`'s registry only with `ARENA_TEST_RUNTIMES=1`, to prove that
-//!   such a runtime becomes a cell, not a dead suite.
-//! * `broken-early-timers` completes every sleep at once and
-//!   `broken-loses-tasks` silently drops every third spawned task: the tests
+//!   such a runtime becomes a cell, not a dead suite. `test-unavailable`
+//!   never starts (as glommio without io_uring): its cells must read
+//!   `unavailable: …`, in `arena run` and `arena conformance`.
+//! * `broken-early-timers` completes every sleep at once,
+//!   `broken-loses-tasks` silently drops every third spawned task and
+//!   `broken-corrupts-bytes` flips a bit in every 50th TCP read: the tests
 //!   show the workloads' checksums, the harness and the contract catch them.
 //! * [`Slowed`] wraps any runtime and burns a set amount of work per poll:
 //!   the regression gate's self-test injects a calibrated slowdown with it.
 use std::cell::Cell;
 use std::future::{Future, ready};
+use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::future::Either;
+use futures::io::{AsyncRead, AsyncWrite};
+use workloads::net::Tcp;
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::profile::{Cancelled, Native};
@@ -33,6 +40,10 @@ pub const ABORTS: u8 = 1;
 pub const EARLY_TIMERS: u8 = 2;
 /// Every third task spawned in a `block_on` is dropped unrun.
 pub const LOSES_TASKS: u8 = 3;
+/// `new` fails, as a runtime that cannot start on the machine does.
+pub const UNAVAILABLE: u8 = 4;
+/// Every 50th TCP read (over all streams) comes back with a bit flipped.
+pub const CORRUPTS_BYTES: u8 = 5;
 
 /// tokio-ct with fault `FAULT` switched on.
 #[derive(Debug)]
@@ -46,6 +57,13 @@ pub type Aborts = Faulty<ABORTS>;
 pub type EarlyTimers = Faulty<EARLY_TIMERS>;
 /// `broken-loses-tasks`.
 pub type LosesTasks = Faulty<LOSES_TASKS>;
+/// `test-unavailable`.
+pub type Unavailable = Faulty<UNAVAILABLE>;
+/// `broken-corrupts-bytes`.
+pub type CorruptsBytes = Faulty<CORRUPTS_BYTES>;
+
+/// Why `test-unavailable` does not start.
+pub const UNAVAILABLE_REASON: &str = "test runtime: io_uring_setup: Operation not permitted (os error 1)";
 
 thread_local! {
     /// Spawns since `block_on` started (tokio-ct spawns on one thread).
@@ -72,6 +90,8 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
         DEADLOCKS => "test-deadlocks",
         ABORTS => "test-aborts",
         EARLY_TIMERS => "broken-early-timers",
+        UNAVAILABLE => "test-unavailable",
+        CORRUPTS_BYTES => "broken-corrupts-bytes",
         _ => "broken-loses-tasks",
     };
     const SUMMARY: &'static str = "test only: tokio-ct with a fault";
@@ -79,8 +99,12 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
 
     type JoinHandle<T: Send + 'static> = MaybeLost<<TokioCt as Runtime>::JoinHandle<T>>;
     type Remote = NoRemote;
+    type Tcp = FaultyTcp<FAULT>;
 
     fn new(config: &Config) -> Result<Self, StartError> {
+        if FAULT == UNAVAILABLE {
+            return Err(StartError { runtime: Self::ID, reason: UNAVAILABLE_REASON.to_owned() });
+        }
         TokioCt::new(config).map(Faulty)
     }
 
@@ -180,6 +204,68 @@ impl<const FAULT: u8> Native for Faulty<FAULT> {
 
     fn block_on_nested<F: Future>(future: F) -> F::Output {
         TokioCt::block_on_nested(future)
+    }
+}
+
+/// tokio-ct's TCP; with [`CORRUPTS_BYTES`], its reads corrupt.
+#[derive(Debug)]
+pub struct FaultyTcp<const FAULT: u8>;
+
+type TokioTcp = <TokioCt as Runtime>::Tcp;
+
+impl<const FAULT: u8> Tcp for FaultyTcp<FAULT> {
+    type Stream = Corrupting<<TokioTcp as Tcp>::Stream>;
+    type Listener = <TokioTcp as Tcp>::Listener;
+
+    fn bind(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Listener>> + Send {
+        TokioTcp::bind(addr)
+    }
+
+    fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
+        TokioTcp::local_addr(listener)
+    }
+
+    async fn accept(listener: &Self::Listener) -> io::Result<Self::Stream> {
+        Ok(Corrupting { inner: TokioTcp::accept(listener).await?, on: FAULT == CORRUPTS_BYTES })
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        Ok(Corrupting { inner: TokioTcp::connect(addr).await?, on: FAULT == CORRUPTS_BYTES })
+    }
+}
+
+/// Reads counted over every corrupting stream.
+static READS: AtomicU64 = AtomicU64::new(0);
+
+/// A stream whose every 50th non-empty read (counted over all of them) has
+/// its first byte's lowest bit flipped, when `on`.
+#[derive(Debug)]
+pub struct Corrupting<S> {
+    inner: S,
+    on: bool,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Corrupting<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        let n = std::task::ready!(Pin::new(&mut self.inner).poll_read(cx, buf))?;
+        if self.on && n > 0 && READS.fetch_add(1, Ordering::Relaxed) % 50 == 49 {
+            buf[0] ^= 1;
+        }
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Corrupting<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_close(cx)
     }
 }
 
@@ -291,6 +377,7 @@ impl<R: Runtime> Runtime for Slowed<R> {
 
     type JoinHandle<T: Send + 'static> = R::JoinHandle<T>;
     type Remote = SlowedRemote<R::Remote>;
+    type Tcp = R::Tcp;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         R::new(config).map(Slowed)

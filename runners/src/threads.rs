@@ -7,13 +7,21 @@
 //!
 //! The join handle is a `oneshot` the thread answers; if the thread panicked,
 //! the joiner joins it and resumes its panic, like the other adapters.
+//!
+//! TCP is `std::net` with blocking calls (`futures::io::AllowStdIo`): each
+//! task is a thread, so blocking in `poll` is what a thread-per-connection
+//! server does.
 use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::panic::resume_unwind;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::thread::JoinHandle as Thread;
 
 use futures::channel::oneshot;
+use futures::io::AllowStdIo;
+use workloads::net::Tcp;
 use workloads::{Config, Limits, Runtime, StartError};
 
 use crate::Adapter;
@@ -53,6 +61,35 @@ impl<T> Future for ThreadTask<T> {
     }
 }
 
+/// `std::net` sockets, blocking.
+#[derive(Debug)]
+pub struct BlockingTcp;
+
+impl Tcp for BlockingTcp {
+    type Stream = AllowStdIo<TcpStream>;
+    type Listener = TcpListener;
+
+    async fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+        TcpListener::bind(addr)
+    }
+
+    fn local_addr(listener: &TcpListener) -> io::Result<SocketAddr> {
+        listener.local_addr()
+    }
+
+    async fn accept(listener: &TcpListener) -> io::Result<Self::Stream> {
+        let (stream, _) = listener.accept()?;
+        stream.set_nodelay(true)?;
+        Ok(AllowStdIo::new(stream))
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        let stream = TcpStream::connect(addr)?;
+        stream.set_nodelay(true)?;
+        Ok(AllowStdIo::new(stream))
+    }
+}
+
 impl Runtime for Threads {
     const ID: &'static str = "threads";
     const SUMMARY: &'static str = "baseline: one OS thread per task running futures::executor::block_on";
@@ -60,6 +97,7 @@ impl Runtime for Threads {
 
     type JoinHandle<T: Send + 'static> = ThreadTask<T>;
     type Remote = AnyThread<Threads>;
+    type Tcp = BlockingTcp;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         Ok(Threads(()))

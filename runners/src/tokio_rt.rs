@@ -7,10 +7,18 @@
 //! panic is resumed in the joiner, which is what the other adapters do.
 //! `block_on` runs the root future on the calling thread; in `tokio-mt` that
 //! thread is not a worker, so spawned tasks run on the workers.
+//!
+//! TCP is `tokio::net`, its streams seen through `tokio_util::compat`
+//! (`Compat`: tokio's `AsyncRead`/`AsyncWrite` as `futures::io`'s, the
+//! documented bridge; its `poll_close` is tokio's `poll_shutdown`).
 use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures::Stream;
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
+use workloads::net::Tcp;
 use workloads::{Config, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
@@ -51,6 +59,35 @@ impl<const MT: bool> RemoteSpawn<Tokio<MT>> for Remote {
     }
 }
 
+/// `tokio::net` sockets; streams through `tokio_util::compat`.
+#[derive(Debug)]
+pub struct TokioTcp;
+
+impl Tcp for TokioTcp {
+    type Stream = Compat<tokio::net::TcpStream>;
+    type Listener = tokio::net::TcpListener;
+
+    async fn bind(addr: SocketAddr) -> io::Result<tokio::net::TcpListener> {
+        tokio::net::TcpListener::bind(addr).await
+    }
+
+    fn local_addr(listener: &tokio::net::TcpListener) -> io::Result<SocketAddr> {
+        listener.local_addr()
+    }
+
+    async fn accept(listener: &tokio::net::TcpListener) -> io::Result<Self::Stream> {
+        let (stream, _) = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        Ok(stream.compat())
+    }
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(stream.compat())
+    }
+}
+
 impl<const MT: bool> Runtime for Tokio<MT> {
     const ID: &'static str = if MT { "tokio-mt" } else { "tokio-ct" };
     const SUMMARY: &'static str = if MT {
@@ -62,6 +99,7 @@ impl<const MT: bool> Runtime for Tokio<MT> {
 
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
     type Remote = Remote;
+    type Tcp = TokioTcp;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let mut builder = if MT {
@@ -71,7 +109,7 @@ impl<const MT: bool> Runtime for Tokio<MT> {
         } else {
             tokio::runtime::Builder::new_current_thread()
         };
-        let rt = builder.enable_time().build();
+        let rt = builder.enable_time().enable_io().build();
         rt.map(Tokio).map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })
     }
 

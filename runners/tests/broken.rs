@@ -1,13 +1,13 @@
 //! A runtime that cheats must fail, not look fast. `runners::testing` has
-//! tokio-ct with one fault switched on: timers that fire at once, or every
-//! third spawned task silently dropped. The workloads' checksums, the
+//! tokio-ct with one fault switched on: timers that fire at once, every
+//! third spawned task silently dropped, or a bit flipped in TCP reads. The workloads' checksums, the
 //! harness and the contract must all catch it.
 #[macro_use]
 mod common;
 
 use common::{harness, quick_criterion};
 use runners::harness::SizeChoice;
-use runners::testing::{EarlyTimers, LosesTasks};
+use runners::testing::{CorruptsBytes, EarlyTimers, LosesTasks};
 use workloads::channels::FanIn;
 use workloads::select::SelectTimeout;
 use workloads::timers::{TimerCancel, TimerWheel};
@@ -26,6 +26,15 @@ fn timers_that_fire_early_fail_every_timer_workload() {
     answer_is_wrong::<EarlyTimers, TimerWheel>();
     answer_is_wrong::<EarlyTimers, TimerCancel>();
     answer_is_wrong::<EarlyTimers, SelectTimeout>();
+}
+
+#[test]
+fn a_corrupted_byte_fails_every_network_workload() {
+    use workloads::net::{AcceptStorm, Echo};
+    answer_is_wrong::<CorruptsBytes, Echo<1>>();
+    answer_is_wrong::<CorruptsBytes, Echo<4096>>();
+    answer_is_wrong::<CorruptsBytes, Echo<65536>>();
+    answer_is_wrong::<CorruptsBytes, AcceptStorm>();
 }
 
 #[test]

@@ -9,6 +9,7 @@ use reports::files::{read_cell, read_estimate};
 use reports::schema::Status;
 use runners::harness::SizeChoice;
 use runners::{Threads, TokioCt};
+use workloads::Workload;
 use workloads::spawn::SpawnJoin;
 use workloads::timers::TimerWheel;
 
@@ -21,7 +22,8 @@ fn a_timer_cell_records_its_estimate_and_lateness() {
     let cell = &cells[0];
     assert_eq!((cell.workload.as_str(), cell.runtime.as_str(), cell.size), ("timer_wheel", "tokio-ct", 100));
     assert_eq!(cell.status, Status::Measured);
-    let late = cell.lateness.expect("timer_wheel records lateness");
+    let late = cell.latency.clone().expect("timer_wheel records lateness");
+    assert_eq!(late.name(), "timer lateness");
     // Every run of 100 timers is recorded; at least 10 runs were measured.
     assert!(late.samples >= 1_000 && late.samples.is_multiple_of(100), "{late:?}");
     assert!(late.p50_ns <= late.p99_ns && late.p99_ns <= late.max_ns, "{late:?}");
@@ -48,4 +50,17 @@ fn a_capped_cell_says_so_and_is_not_run() {
     assert_eq!(reason, "capped: needs 1000000 live tasks, threads allows 10000");
     assert!(read_estimate(dir.path(), "spawn_join", "threads", 1_000_000, 1).is_err());
     assert_eq!(read_cell(dir.path(), "spawn_join", "threads", 1_000_000).unwrap().status, cells[0].status);
+}
+
+#[test]
+fn a_runtime_that_cannot_start_gives_unavailable_cells_and_no_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness(dir.path(), SizeChoice::Test);
+    let cells = h.run_one::<runners::testing::Unavailable, SpawnJoin>(&mut quick_criterion(dir.path())).unwrap();
+    assert_eq!(cells.len(), 1);
+    let why = format!("unavailable: {}", runners::testing::UNAVAILABLE_REASON);
+    assert_eq!(cells[0].status, Status::Skipped(why));
+    let size = SpawnJoin::SIZES.test as u64;
+    assert!(read_estimate(dir.path(), "spawn_join", "test-unavailable", size, size).is_err());
+    assert_eq!(read_cell(dir.path(), "spawn_join", "test-unavailable", size).unwrap(), cells[0]);
 }

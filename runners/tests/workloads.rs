@@ -26,10 +26,10 @@ fn check<R: Adapter, W: Workload>() {
     // As the harness runs it: thread-per-core runtimes as one shard per worker.
     let host = Host::<R>::new(&config()).expect("runtime starts");
     for _ in 0..2 {
-        let lateness = host.run_checked::<W>(size).unwrap_or_else(|e| panic!("{e}"));
-        if W::NAME == "timer_wheel" {
-            assert_eq!(lateness.len(), size, "one lateness sample per timer");
-        }
+        let latency = host.run_checked::<W>(size).unwrap_or_else(|e| panic!("{e}"));
+        // One sample per item (a timer, a round trip) where the workload records them.
+        let samples = if W::LATENCY.is_some() { W::items(size) } else { 0 };
+        assert_eq!(latency.len() as u64, samples, "{}: latency samples", W::NAME);
     }
 }
 

@@ -23,6 +23,8 @@ const BROKEN: &str = "broken: ";
 /// What a probe's cell process prints: its detail, then its outcome last.
 const DETAIL: &str = "detail: ";
 const OBSERVED: &str = "observed: ";
+/// What a cell process prints when its runtime cannot start here.
+const UNAVAILABLE: &str = "unavailable: ";
 
 pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let runtimes = pick("--runtime", &args.runtimes, runtime_ids())?;
@@ -44,7 +46,14 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
     let mut cells = Vec::new();
     for &runtime in &runtimes {
+        // Once a runtime proves unable to start, its other cells say so unrun.
+        let mut unavailable: Option<String> = None;
         for &(layer, name) in &jobs {
+            if let Some(why) = &unavailable {
+                cells.push(unavailable_cell(runtime, layer, name, why));
+                bar.inc(1);
+                continue;
+            }
             bar.set_message(format!("{name} on {runtime}"));
             let (flag, timeout) = match layer {
                 Layer::Contract => ("--check", args.timeout_s),
@@ -57,11 +66,16 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
                 cmd.args(["--workers", &w.to_string()]);
             }
             let ended = run_watched(cmd, timeout)?;
-            let cell = match layer {
-                Layer::Contract => contract_cell(runtime, name, &ended, timeout),
-                Layer::Profile => profile_cell(runtime, name, &ended, timeout),
+            let cell = match (layer, could_not_start(&ended, timeout)) {
+                (_, Some(why)) => {
+                    bar.println(format!("{runtime}: {why}; its cells are unavailable"));
+                    unavailable = Some(why.clone());
+                    unavailable_cell(runtime, layer, name, &why)
+                }
+                (Layer::Contract, None) => contract_cell(runtime, name, &ended, timeout),
+                (Layer::Profile, None) => profile_cell(runtime, name, &ended, timeout),
             };
-            if cell.outcome != Outcome::Ok {
+            if cell.outcome.is_failure() {
                 bar.println(format!("{name} on {runtime}: {}", cell.detail.as_deref().unwrap_or("?")));
             }
             cells.push(cell);
@@ -75,11 +89,12 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     write_json_atomic(&args.out, &result)?;
     print_matrix(&result, Layer::Contract, &runtimes, args.markdown);
     print_matrix(&result, Layer::Profile, &runtimes, args.markdown);
-    for c in result.cells.iter().filter(|c| c.outcome != Outcome::Ok) {
+    for c in result.cells.iter().filter(|c| c.outcome.is_failure()) {
         println!("- {} on {}: {}", c.check, c.runtime, reports::text::conformance_text(c));
     }
     println!("results: {}", args.out.display());
-    let all_ok = result.cells.iter().all(|c| c.outcome == Outcome::Ok);
+    // A runtime that cannot start here is reported, not held against the run.
+    let all_ok = result.cells.iter().all(|c| !c.outcome.is_failure());
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -91,6 +106,30 @@ fn died(ended: &Ended, timeout: Duration) -> Option<(Outcome, String)> {
     } else {
         (Outcome::Aborted, format!("aborted: {why}"))
     })
+}
+
+/// `unavailable: <why>` if the cell process found its runtime unable to start.
+fn could_not_start(ended: &Ended, timeout: Duration) -> Option<String> {
+    let last = ended.stdout.lines().last()?;
+    (ended.failure(timeout).is_none() && last.starts_with(UNAVAILABLE)).then(|| last.to_owned())
+}
+
+/// A cell not run because its runtime cannot start here; `why` reads
+/// `unavailable: …`.
+fn unavailable_cell(runtime: &str, layer: Layer, check: &str, why: &str) -> ConformanceCell {
+    let expected = match layer {
+        Layer::Profile => expectation(runtime, check).ok().map(|e| e.expected),
+        Layer::Contract => None,
+    };
+    ConformanceCell {
+        runtime: runtime.into(),
+        layer,
+        check: check.into(),
+        outcome: Outcome::Unavailable,
+        observed: None,
+        expected,
+        detail: Some(why.to_owned()),
+    }
 }
 
 fn contract_cell(runtime: &str, check: &str, ended: &Ended, timeout: Duration) -> ConformanceCell {
@@ -154,9 +193,18 @@ fn profile_cell(runtime: &str, probe: &str, ended: &Ended, timeout: Duration) ->
 }
 
 /// One check or probe on one runtime, in this process: prints `ok` or
-/// `broken: …` for a check, `observed: <outcome>` (after `detail: …`) for a probe.
+/// `broken: …` for a check, `observed: <outcome>` (after `detail: …`) for a
+/// probe, `unavailable: …` for either if the runtime cannot start here.
 pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
     let config = crate::cli::config(args.workers)?;
+    match runners::conformance::starts(&args.runtime, &config) {
+        None => return Err(Usage(format!("no runtime '{}'", args.runtime)).into()),
+        Some(Err(why)) => {
+            println!("{UNAVAILABLE}{}", why.replace('\n', " "));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Ok(())) => {}
+    }
     if let Some(probe) = &args.probe {
         let seen = runners::conformance::observe(&args.runtime, probe)
             .ok_or_else(|| Usage(format!("no probe '{probe}' on runtime '{}'", args.runtime)))?;

@@ -254,6 +254,31 @@ fn conformance_survives_a_runtime_that_deadlocks_and_one_that_aborts() {
 }
 
 #[test]
+fn conformance_reports_a_runtime_that_cannot_start_as_unavailable_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("conformance.json");
+    let args =
+        ["--runtime=test-unavailable", "--check", "join_returns_value,no_lost_wakeups", "--probe", "spawn_order"];
+    let out = conformance(&json, true, &args);
+    // Nothing is held against a runtime that cannot start here.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let saved: reports::schema::Conformance = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(saved.cells.len(), 3, "{saved:?}");
+    let why = format!("unavailable: {}", runners::testing::UNAVAILABLE_REASON);
+    for c in &saved.cells {
+        assert_eq!(
+            (c.outcome, c.detail.as_deref()),
+            (reports::schema::Outcome::Unavailable, Some(why.as_str())),
+            "{c:?}"
+        );
+        assert_eq!(c.observed, None, "{c:?}");
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Both matrices show the reason in the runtime's cells.
+    assert_eq!(stdout.matches(&why).count(), 3, "{stdout}");
+}
+
+#[test]
 fn conformance_names_are_checked_and_test_runtimes_stay_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("conformance.json");

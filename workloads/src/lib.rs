@@ -25,6 +25,7 @@
 pub mod channels;
 pub mod check;
 pub mod contract;
+pub mod net;
 mod runtime;
 pub mod select;
 pub mod spawn;
@@ -62,6 +63,10 @@ macro_rules! with_workloads {
             timeout_ok: $crate::timers::TimeoutOk,
             timer_cancel: $crate::timers::TimerCancel,
             yield_storm: $crate::yield_storm::YieldStorm,
+            echo_1b: $crate::net::Echo<1>,
+            echo_4k: $crate::net::Echo<4096>,
+            echo_64k: $crate::net::Echo<65536>,
+            accept_storm: $crate::net::AcceptStorm,
         }
     };
 }

@@ -24,6 +24,10 @@
 //!   resumes its panic in the joiner (tokio's `JoinError` is unwrapped).
 //! * **The root future passed to `block_on` only spawns and awaits**: work is
 //!   done in spawned tasks so that it runs on the runtime's workers.
+//! * **TCP is the runtime's own** (or its documented compat layer), through
+//!   [`Runtime::Tcp`]: [`crate::net::Tcp`] streams are `futures::io` ones with
+//!   `TCP_NODELAY` set, and connections are ended by dropping the stream, the
+//!   one way of closing every runtime agrees on.
 //!
 //! # Thread-per-core runtimes
 //!
@@ -40,6 +44,8 @@
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
+
+use crate::net::Tcp;
 
 /// How a runtime is configured for one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +118,9 @@ pub trait Runtime: Sized + 'static {
     type JoinHandle<T: Send + 'static>: Future<Output = T> + Send + Unpin + 'static;
     /// A handle that spawns onto this runtime from threads outside it.
     type Remote: RemoteSpawn<Self>;
+    /// Loopback TCP on this runtime: its own sockets, or its compat layer,
+    /// as `futures::io` streams.
+    type Tcp: Tcp;
 
     /// Builds the runtime (threads, reactors) for the given configuration.
     fn new(config: &Config) -> Result<Self, StartError>;

@@ -26,6 +26,7 @@ impl Workload for TimerWheel {
     const UNIT: &'static str = "timers";
     const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[100, 10_000, 100_000] };
     const WAITS_ON_TIME: bool = true;
+    const LATENCY: Option<&'static str> = Some("timer lateness: how long after its deadline a timer fired");
 
     fn needs(size: usize) -> Needs {
         Needs { tasks: size as u64, remote_spawn: false }
@@ -47,11 +48,11 @@ impl Workload for TimerWheel {
                 })
             })
             .collect();
-        let mut run = Run { checksum: 0, lateness: Vec::with_capacity(size) };
+        let mut run = Run { checksum: 0, latency: Vec::with_capacity(size) };
         for (i, t) in timers.into_iter().enumerate() {
             if let Some(late) = t.await {
                 run.checksum = run.checksum.wrapping_add(mix(i as u64));
-                run.lateness.push(late);
+                run.latency.push(late);
             }
         }
         run

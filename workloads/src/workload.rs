@@ -19,6 +19,8 @@ pub enum Family {
     Timers,
     /// Cooperative yielding.
     Yield,
+    /// Loopback TCP.
+    Net,
 }
 
 impl Family {
@@ -30,6 +32,7 @@ impl Family {
             Family::Select => "select",
             Family::Timers => "timers",
             Family::Yield => "yield",
+            Family::Net => "net",
         }
     }
 }
@@ -59,14 +62,15 @@ pub struct Needs {
 pub struct Run {
     /// The workload's answer, compared with [`Workload::expected`].
     pub checksum: u64,
-    /// How late each timer fired, where the workload records it.
-    pub lateness: Vec<Duration>,
+    /// The latency samples the workload records, if it records any (what
+    /// they time is [`Workload::LATENCY`]: a timer's lateness, a round trip).
+    pub latency: Vec<Duration>,
 }
 
 impl Run {
     /// A run that produced only a checksum.
     pub fn checksum(checksum: u64) -> Run {
-        Run { checksum, lateness: Vec::new() }
+        Run { checksum, latency: Vec::new() }
     }
 }
 
@@ -116,6 +120,9 @@ pub trait Workload: 'static {
     /// Whether a run waits on real time (timers), so criterion should use
     /// flat sampling.
     const WAITS_ON_TIME: bool = false;
+    /// What the latency samples in [`Run::latency`] time, for a workload
+    /// that records them ("timer lateness: …"); `None` for one that does not.
+    const LATENCY: Option<&'static str> = None;
 
     /// Items of work done at `size` (for cost per item).
     fn items(size: usize) -> u64 {

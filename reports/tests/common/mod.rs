@@ -53,7 +53,7 @@ pub fn cell(workload: &str, runtime: &str, size: u64, per_item: Option<f64>, sta
         unit: "items".into(),
         status,
         estimate,
-        lateness: None,
+        latency: None,
     }
 }
 
@@ -128,8 +128,15 @@ pub fn fixture() -> Fixture {
 
     let mut timer = cell("timer_wheel", "rt-one", 100, Some(10_000.0), Status::Measured);
     timer.family = "timers".into();
-    timer.lateness =
-        Some(Lateness { samples: 300, p50_ns: 1_000, p90_ns: 2_000, p99_ns: 5_000, p999_ns: 9_000, max_ns: 12_000 });
+    timer.latency = Some(Latency {
+        what: "timer lateness: how long after its deadline a timer fired".into(),
+        samples: 300,
+        p50_ns: 1_000,
+        p90_ns: 2_000,
+        p99_ns: 5_000,
+        p999_ns: 9_000,
+        max_ns: 12_000,
+    });
     let a = results(
         "host-a",
         "2026-11-20T10:00:00Z",
