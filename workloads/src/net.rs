@@ -217,8 +217,11 @@ impl<const BYTES: usize> Workload for Echo<BYTES> {
         _ => panic!("add a name for this message size"),
     };
     const FAMILY: Family = Family::Net;
-    const SUMMARY: &'static str = "size loopback TCP connections x 64 round trips each to an echo server; \
-                                   every byte checked, round-trip latency recorded";
+    const SUMMARY: &'static str = match BYTES {
+        1 => "size loopback TCP connections x 64 round trips of 1 byte to an echo server (all bytes checked)",
+        4096 => "size loopback TCP connections x 64 round trips of 4 KiB to an echo server (all bytes checked)",
+        _ => "size loopback TCP connections x 64 round trips of 64 KiB to an echo server (all bytes checked)",
+    };
     const UNIT: &'static str = "connections";
     const SIZES: Sizes = if BYTES > 4096 {
         Sizes { test: 2, quick: 4, bench: &[1, 16] }
