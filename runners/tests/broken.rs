@@ -38,6 +38,18 @@ fn a_corrupted_byte_fails_every_network_workload() {
 }
 
 #[test]
+fn an_early_timer_fails_graceful_shutdown() {
+    // A task whose 1 h timer fires at once stops before the signal.
+    answer_is_wrong::<EarlyTimers, workloads::fanout::GracefulShutdown>();
+}
+
+#[test]
+fn a_lost_task_fails_graceful_shutdown_without_a_hang() {
+    // A lost task never parks: the run gives up on the others at once.
+    answer_is_wrong::<LosesTasks, workloads::fanout::GracefulShutdown>();
+}
+
+#[test]
 fn a_lost_producer_fails_fan_in() {
     answer_is_wrong::<LosesTasks, FanIn<16>>();
 }

@@ -1,8 +1,9 @@
 //! Arena's workloads, written once against the `futures` traits and the
 //! [`Runtime`] seam.
 //!
-//! A workload never names a runtime: this crate depends on `futures` and
-//! nothing runtime-specific (`cargo tree -p workloads` shows it). Each
+//! A workload never names a runtime: this crate depends on `futures` and two
+//! runtime-neutral crates of primitives, `async-lock` and `async-broadcast`,
+//! and nothing runtime-specific (`cargo tree -p workloads` shows it). Each
 //! workload is a unit struct implementing [`Workload`]; the runners crate
 //! stamps one monomorphised copy per runtime. Every workload returns a
 //! checksum that [`verify`] compares with [`Workload::expected`], so a runtime
@@ -25,10 +26,13 @@
 pub mod channels;
 pub mod check;
 pub mod contract;
+pub mod fanout;
 pub mod net;
 mod runtime;
 pub mod select;
 pub mod spawn;
+pub mod streams;
+pub mod sync;
 pub mod timers;
 mod workload;
 pub mod yield_storm;
@@ -67,6 +71,15 @@ macro_rules! with_workloads {
             echo_4k: $crate::net::Echo<4096>,
             echo_64k: $crate::net::Echo<65536>,
             accept_storm: $crate::net::AcceptStorm,
+            broadcast: $crate::fanout::Broadcast,
+            graceful_shutdown: $crate::fanout::GracefulShutdown,
+            buffer_unordered: $crate::streams::BufferUnordered,
+            futures_unordered: $crate::streams::FuturesUnorderedN,
+            mutex_await: $crate::sync::MutexAwait,
+            mutex_sync: $crate::sync::MutexSync,
+            rwlock_read: $crate::sync::RwLockRead,
+            semaphore: $crate::sync::SemaphoreLimit,
+            barrier_fanout: $crate::sync::BarrierFanout,
         }
     };
 }

@@ -21,6 +21,10 @@ pub enum Family {
     Yield,
     /// Loopback TCP.
     Net,
+    /// Stream combinators running many futures in one task.
+    Streams,
+    /// Locks, semaphores and barriers under contention.
+    Sync,
 }
 
 impl Family {
@@ -33,6 +37,8 @@ impl Family {
             Family::Timers => "timers",
             Family::Yield => "yield",
             Family::Net => "net",
+            Family::Streams => "streams",
+            Family::Sync => "sync",
         }
     }
 }
