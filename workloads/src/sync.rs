@@ -8,6 +8,8 @@
 //! critical section that finds another task inside it, a writer that finds
 //! readers, more permits out than the semaphore has, or a barrier round
 //! with other than one leader changes the checksum.
+use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,20 +21,21 @@ pub const CONTENDERS: usize = 8;
 
 /// Counts tasks inside a section and the times one found it taken.
 #[derive(Debug, Default)]
-struct Exclusive {
+pub struct Exclusive {
     inside: AtomicU64,
     violations: AtomicU64,
 }
 
 impl Exclusive {
     /// Enters; records a violation if someone else was inside.
-    fn enter(&self) {
+    pub fn enter(&self) {
         if self.inside.fetch_add(1, Ordering::SeqCst) != 0 {
             self.violations.fetch_add(1, Ordering::SeqCst);
         }
     }
 
-    fn leave(&self) {
+    /// Leaves.
+    pub fn leave(&self) {
         self.inside.fetch_sub(1, Ordering::SeqCst);
     }
 }
@@ -43,7 +46,7 @@ async fn contend<R, F, Fut>(size: usize, op: F) -> u64
 where
     R: Runtime,
     F: Fn(u64) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = u64> + Send,
+    Fut: Future<Output = u64> + Send,
 {
     let op = Arc::new(op);
     let mut start = 0u64;
@@ -64,16 +67,81 @@ where
     join_sum(tasks).await
 }
 
-/// `size` increments of a counter behind an `async_lock::Mutex` by 8 tasks,
-/// each holding the lock across a `yield_now`.
-#[derive(Debug)]
-pub struct MutexAwait;
+/// A counter behind a lock, bumped in the way a `mutex_*` workload compares.
+pub trait LockedCounter: Default + Send + Sync + 'static {
+    /// The workload's name.
+    const NAME: &'static str;
+    /// What it measures.
+    const SUMMARY: &'static str;
 
-impl Workload for MutexAwait {
+    /// Adds one, entering `inside` while the lock is held.
+    fn bump<R: Runtime>(&self, inside: &Exclusive) -> impl Future<Output = ()> + Send;
+    /// The count.
+    fn count(&self) -> impl Future<Output = u64> + Send;
+}
+
+/// An `async_lock::Mutex` held across a `yield_now` (`mutex_await`).
+#[derive(Debug, Default)]
+pub struct HeldAcrossAwait(async_lock::Mutex<u64>);
+
+impl LockedCounter for HeldAcrossAwait {
     const NAME: &'static str = "mutex_await";
-    const FAMILY: Family = Family::Sync;
     const SUMMARY: &'static str = "8 tasks, size increments in all of an async_lock::Mutex counter, the lock \
                                    held across a yield_now";
+
+    async fn bump<R: Runtime>(&self, inside: &Exclusive) {
+        let mut value = self.0.lock().await;
+        inside.enter();
+        R::yield_now().await;
+        *value += 1;
+        inside.leave();
+    }
+
+    async fn count(&self) -> u64 {
+        *self.0.lock().await
+    }
+}
+
+/// A `std::sync::Mutex` held only for the increment, a `yield_now` after
+/// (`mutex_sync`).
+#[derive(Debug, Default)]
+pub struct ShortSection(std::sync::Mutex<u64>);
+
+impl ShortSection {
+    fn value(&self) -> std::sync::MutexGuard<'_, u64> {
+        self.0.lock().expect("no task panics holding it")
+    }
+}
+
+impl LockedCounter for ShortSection {
+    const NAME: &'static str = "mutex_sync";
+    const SUMMARY: &'static str = "8 tasks, size increments in all of a std::sync::Mutex counter, the lock held \
+                                   only for the increment, a yield_now between";
+
+    async fn bump<R: Runtime>(&self, inside: &Exclusive) {
+        {
+            let mut value = self.value();
+            inside.enter();
+            *value += 1;
+            inside.leave();
+        }
+        R::yield_now().await;
+    }
+
+    async fn count(&self) -> u64 {
+        *self.value()
+    }
+}
+
+/// `size` increments of a counter behind lock `C` by 8 tasks; a task that
+/// finds another inside the lock changes the checksum.
+#[derive(Debug)]
+pub struct MutexCounter<C>(PhantomData<C>);
+
+impl<C: LockedCounter> Workload for MutexCounter<C> {
+    const NAME: &'static str = C::NAME;
+    const FAMILY: Family = Family::Sync;
+    const SUMMARY: &'static str = C::SUMMARY;
     const UNIT: &'static str = "lock acquisitions";
     const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
 
@@ -87,67 +155,18 @@ impl Workload for MutexAwait {
     }
 
     async fn run<R: Runtime>(size: usize) -> Run {
-        let counter = Arc::new(async_lock::Mutex::new(0u64));
-        let guard = Arc::new(Exclusive::default());
-        let (c, g) = (counter.clone(), guard.clone());
+        let shared = Arc::new((C::default(), Exclusive::default()));
+        let each = shared.clone();
         let sum = contend::<R, _, _>(size, move |id| {
-            let (counter, guard) = (c.clone(), g.clone());
+            let shared = each.clone();
             async move {
-                let mut value = counter.lock().await;
-                guard.enter();
-                R::yield_now().await;
-                *value += 1;
-                guard.leave();
+                shared.0.bump::<R>(&shared.1).await;
                 mix(id)
             }
         })
         .await;
-        let count = *counter.lock().await;
-        Run::checksum(sum.wrapping_add(count).wrapping_add(guard.violations.load(Ordering::SeqCst) * 1_000_003))
-    }
-}
-
-/// `size` increments of a counter behind a `std::sync::Mutex` by 8 tasks,
-/// each holding the lock only for the increment and yielding between.
-#[derive(Debug)]
-pub struct MutexSync;
-
-impl Workload for MutexSync {
-    const NAME: &'static str = "mutex_sync";
-    const FAMILY: Family = Family::Sync;
-    const SUMMARY: &'static str = "8 tasks, size increments in all of a std::sync::Mutex counter, the lock held \
-                                   only for the increment, a yield_now between";
-    const UNIT: &'static str = "lock acquisitions";
-    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
-
-    fn needs(size: usize) -> Needs {
-        Needs { tasks: CONTENDERS.min(size.max(1)) as u64, remote_spawn: false }
-    }
-
-    fn expected(size: usize) -> u64 {
-        mix_sum(size as u64).wrapping_add(size as u64)
-    }
-
-    async fn run<R: Runtime>(size: usize) -> Run {
-        let counter = Arc::new(std::sync::Mutex::new(0u64));
-        let guard = Arc::new(Exclusive::default());
-        let (c, g) = (counter.clone(), guard.clone());
-        let sum = contend::<R, _, _>(size, move |id| {
-            let (counter, guard) = (c.clone(), g.clone());
-            async move {
-                {
-                    let mut value = counter.lock().expect("no task panics holding it");
-                    guard.enter();
-                    *value += 1;
-                    guard.leave();
-                }
-                R::yield_now().await;
-                mix(id)
-            }
-        })
-        .await;
-        let count = *counter.lock().expect("no task panics holding it");
-        Run::checksum(sum.wrapping_add(count).wrapping_add(guard.violations.load(Ordering::SeqCst) * 1_000_003))
+        let (count, violations) = (shared.0.count().await, shared.1.violations.load(Ordering::SeqCst));
+        Run::checksum(sum.wrapping_add(count).wrapping_add(violations * 1_000_003))
     }
 }
 
