@@ -223,3 +223,50 @@ impl Workload for Oneshot {
         Run::checksum(sum)
     }
 }
+
+/// `size` messages, each sent (with the time it was sent) to a task parked
+/// on its channel, which records how long it took to run again; the sender
+/// waits for an acknowledgement before the next, so the receiver is always
+/// parked when a message comes.
+#[derive(Debug)]
+pub struct WakeLatency;
+
+impl Workload for WakeLatency {
+    const NAME: &'static str = "wake_latency";
+    const FAMILY: Family = Family::Channels;
+    const SUMMARY: &'static str = "size messages to a parked task over mpsc::channel(1), one at a time; the \
+                                   time from send to the receiver running again is recorded";
+    const UNIT: &'static str = "wake-ups";
+    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const LATENCY: Option<&'static str> = Some("wake-up latency: a message sent to a parked task until it runs");
+
+    fn needs(_: usize) -> Needs {
+        Needs { tasks: 2, remote_spawn: false }
+    }
+
+    fn expected(size: usize) -> u64 {
+        mix_sum(size as u64)
+    }
+
+    async fn run<R: Runtime>(size: usize) -> Run {
+        let (mut tx, mut rx) = mpsc::channel::<(u64, std::time::Instant)>(1);
+        let (mut ack_tx, mut ack_rx) = mpsc::channel::<()>(1);
+        let receiver = R::spawn(async move {
+            let mut run = Run { checksum: 0, latency: Vec::with_capacity(size) };
+            while let Some((i, sent)) = rx.next().await {
+                run.latency.push(sent.elapsed());
+                run.checksum = run.checksum.wrapping_add(mix(i));
+                ack_tx.send(()).await.expect("sender waits for the acknowledgement");
+            }
+            run
+        });
+        let sender = R::spawn(async move {
+            for i in 0..size as u64 {
+                tx.send((i, std::time::Instant::now())).await.expect("receiver alive");
+                ack_rx.next().await.expect("receiver alive");
+            }
+        });
+        sender.await;
+        receiver.await
+    }
+}

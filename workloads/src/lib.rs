@@ -23,6 +23,7 @@
 //! ```
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod blocking;
 pub mod channels;
 pub mod check;
 pub mod contract;
@@ -54,6 +55,7 @@ macro_rules! with_workloads {
             fan_in_c1024: $crate::channels::FanIn<1024>,
             ring: $crate::channels::Ring,
             oneshot: $crate::channels::Oneshot,
+            wake_latency: $crate::channels::WakeLatency,
             spawn_join: $crate::spawn::SpawnJoin,
             spawn_chain: $crate::spawn::SpawnChain,
             spawn_tree: $crate::spawn::SpawnTree,
@@ -80,6 +82,8 @@ macro_rules! with_workloads {
             rwlock_read: $crate::sync::RwLockRead,
             semaphore: $crate::sync::SemaphoreLimit,
             barrier_fanout: $crate::sync::BarrierFanout,
+            blocking_offload: $crate::blocking::Blocking<true>,
+            blocking_inline: $crate::blocking::Blocking<false>,
         }
     };
 }

@@ -25,6 +25,8 @@ pub enum Family {
     Streams,
     /// Locks, semaphores and barriers under contention.
     Sync,
+    /// Blocking work beside async tasks.
+    Blocking,
 }
 
 impl Family {
@@ -39,6 +41,7 @@ impl Family {
             Family::Net => "net",
             Family::Streams => "streams",
             Family::Sync => "sync",
+            Family::Blocking => "blocking",
         }
     }
 }
@@ -133,6 +136,13 @@ pub trait Workload: 'static {
     /// Items of work done at `size` (for cost per item).
     fn items(size: usize) -> u64 {
         size as u64
+    }
+
+    /// How many latency samples one run at `size` records, where that is
+    /// fixed: one per item by default for a workload with a [`LATENCY`](Workload::LATENCY),
+    /// none without; `None` where it depends on time.
+    fn latency_samples(size: usize) -> Option<u64> {
+        Some(if Self::LATENCY.is_some() { Self::items(size) } else { 0 })
     }
 
     /// What the workload needs from the runtime at `size`.
