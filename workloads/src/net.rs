@@ -163,10 +163,16 @@ const SERVER_BUF: usize = 64 * 1024;
 pub struct Echo<const BYTES: usize>;
 
 impl<const BYTES: usize> Echo<BYTES> {
-    /// The byte at `at` of the message a connection sends in a round:
-    /// different for every connection, round and position.
-    fn pattern(message: u64, at: usize) -> u8 {
-        (mix(message) >> (8 * (at % 8))) as u8 ^ (at / 8) as u8
+    /// Fills `out` with the message a connection sends in a round: the
+    /// 8-byte words `mix(message) + k`, different for every connection, round
+    /// and position, and cheap to make (one `mix` a message, so the client's
+    /// own CPU stays small beside the I/O being measured).
+    fn fill(out: &mut [u8], message: u64) {
+        let seed = mix(message);
+        for (k, word) in out.chunks_mut(8).enumerate() {
+            let bytes = seed.wrapping_add(k as u64).to_le_bytes();
+            word.copy_from_slice(&bytes[..word.len()]);
+        }
     }
 
     /// One client: connects, makes its round trips, checks each answer and
@@ -178,7 +184,7 @@ impl<const BYTES: usize> Echo<BYTES> {
         let (mut sum, mut latency) = (0u64, Vec::with_capacity(ROUNDS));
         for round in 0..ROUNDS {
             let message = (conn * ROUNDS + round) as u64;
-            out.iter_mut().enumerate().for_each(|(at, b)| *b = Self::pattern(message, at));
+            Self::fill(&mut out, message);
             let start = Instant::now();
             expect(round_trip(&mut stream, &out, &mut back).await, "echo round trip");
             latency.push(start.elapsed());
