@@ -197,7 +197,10 @@ fn profile_cell(runtime: &str, probe: &str, ended: &Ended, timeout: Duration) ->
 /// probe, `unavailable: …` for either if the runtime cannot start here.
 pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
     let config = crate::cli::config(args.workers)?;
-    match runners::conformance::starts(&args.runtime, &config) {
+    // Started with the configuration the check or probe will use: async-std's
+    // global executor keeps the thread count it was first started with.
+    let start_config = if args.probe.is_some() { runners::profile::config() } else { config.clone() };
+    match runners::conformance::starts(&args.runtime, &start_config) {
         None => return Err(Usage(format!("no runtime '{}'", args.runtime)).into()),
         Some(Err(why)) => {
             println!("{UNAVAILABLE}{}", why.replace('\n', " "));
