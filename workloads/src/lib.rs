@@ -31,6 +31,7 @@ pub mod fanout;
 pub mod net;
 mod runtime;
 pub mod select;
+pub mod service;
 pub mod spawn;
 pub mod streams;
 pub mod sync;
@@ -84,6 +85,7 @@ macro_rules! with_workloads {
             barrier_fanout: $crate::sync::BarrierFanout,
             blocking_offload: $crate::blocking::Blocking<true>,
             blocking_inline: $crate::blocking::Blocking<false>,
+            mixed_service: $crate::service::MixedService,
         }
     };
 }

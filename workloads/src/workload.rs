@@ -27,6 +27,8 @@ pub enum Family {
     Sync,
     /// Blocking work beside async tasks.
     Blocking,
+    /// A simulated service: a mix of requests through many primitives at once.
+    Service,
 }
 
 impl Family {
@@ -42,6 +44,7 @@ impl Family {
             Family::Streams => "streams",
             Family::Sync => "sync",
             Family::Blocking => "blocking",
+            Family::Service => "service",
         }
     }
 }
