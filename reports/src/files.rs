@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    CELL_FILE, CELL_SCHEMA, CONFORMANCE_SCHEMA, Cell, CellRecord, Conformance, Environment, Estimate, OVERHEAD_SCHEMA,
-    OverheadResults, RESULTS_SCHEMA, Results,
+    CELL_FILE, CELL_SCHEMA, CONFORMANCE_SCHEMA, Cell, CellRecord, Conformance, Environment, Estimate, MEMORY_SCHEMA,
+    MemoryResults, OVERHEAD_SCHEMA, OverheadResults, RESULTS_SCHEMA, Results, SCALING_SCHEMA, ScalingResults,
 };
 
 /// A file could not be read or written; always names the file.
@@ -129,6 +129,16 @@ pub fn read_results(path: &Path) -> Result<Results, FileError> {
 /// Reads an `arena overhead` file, checking its schema.
 pub fn read_overhead(path: &Path) -> Result<OverheadResults, FileError> {
     read_tagged(path, OVERHEAD_SCHEMA)
+}
+
+/// Reads an `arena scale` file, checking its schema.
+pub fn read_scaling(path: &Path) -> Result<ScalingResults, FileError> {
+    read_tagged(path, SCALING_SCHEMA)
+}
+
+/// Reads an `arena-memory` file, checking its schema.
+pub fn read_memory(path: &Path) -> Result<MemoryResults, FileError> {
+    read_tagged(path, MEMORY_SCHEMA)
 }
 
 /// Reads an `arena conformance` file, checking its schema.

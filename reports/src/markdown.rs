@@ -55,12 +55,18 @@ pub fn render_report(report: &Report) -> String {
         if !m.cells.is_empty() {
             out.push_str(&table(&text::cells(m)));
         }
-        let tables = [text::overhead(m), text::conformance(m, Layer::Contract), text::conformance(m, Layer::Profile)];
-        for t in text::latency(m).iter().chain(tables.iter().flatten()) {
+        let tables = [
+            text::scaling(m),
+            text::overhead(m),
+            text::conformance(m, Layer::Contract),
+            text::conformance(m, Layer::Profile),
+        ];
+        for t in text::latency(m).iter().chain(&text::memory(m)).chain(tables.iter().flatten()) {
             out.push_str(&table(t));
         }
         list(&mut out, "**Conformance: not ok**", &text::conformance_failures(m));
         list(&mut out, "**Super-linear growth**", &text::growth(m));
+        list(&mut out, "**Slower with more workers**", &text::scaling_growth(m));
         list(&mut out, "**Not measured**", &text::not_measured(m));
     }
     if !report.workloads.is_empty() {

@@ -1,5 +1,6 @@
 //! Building a [`Report`] from Arena's files: results from `arena run`,
-//! criterion directories from `cargo bench`, overhead and conformance files.
+//! criterion directories from `cargo bench`, overhead, conformance, memory and
+//! worker-scaling files.
 //!
 //! Inputs are grouped by machine: the same host, CPU, cores, kernel, rustc,
 //! cargo profile and crate versions. Within a machine, cells from several
@@ -13,12 +14,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::criterion::{Found, scan};
-use crate::files::{read_conformance, read_overhead, read_results};
+use crate::files::FileError;
+use crate::files::{read_conformance, read_memory, read_overhead, read_results, read_scaling};
 use crate::model::{
-    ConformanceMatrix, Growth, Input, Machine, MatrixEntry, MatrixRow, Overhead, REPORT_SCHEMA, Report, ReportCell,
-    Run, WorkloadNote,
+    ConformanceMatrix, Growth, Input, Machine, MatrixEntry, MatrixRow, Memory, Overhead, REPORT_SCHEMA, Report,
+    ReportCell, Run, SCALING_GROWTH, Scaling, ScalingRow, WorkloadNote,
 };
-use crate::schema::{Cell, Environment, Status};
+use crate::schema::{Cell, Conformance, Environment, MemoryResults, OverheadResults, ScalingResults, Status};
 
 /// What to build a report from.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +36,10 @@ pub struct Inputs {
     pub overhead: Vec<PathBuf>,
     /// `arena conformance` files.
     pub conformance: Vec<PathBuf>,
+    /// `arena-memory` files.
+    pub memory: Vec<PathBuf>,
+    /// `arena scale` files.
+    pub scaling: Vec<PathBuf>,
     /// What each workload does (from the registry), shown beside its numbers;
     /// workloads are shown in this order, unknown ones after.
     pub workloads: Vec<WorkloadNote>,
@@ -73,6 +79,8 @@ struct Group {
     group_pages: BTreeMap<String, String>,
     overhead: Option<Overhead>,
     conformance: Option<ConformanceMatrix>,
+    memory: Option<Memory>,
+    scaling: Option<Scaling>,
 }
 
 /// Groups by machine, in the order machines are first seen.
@@ -95,6 +103,8 @@ impl Groups {
             group_pages: BTreeMap::new(),
             overhead: None,
             conformance: None,
+            memory: None,
+            scaling: None,
         });
         if env.date > group.environment.date {
             group.environment = env.clone();
@@ -233,45 +243,10 @@ pub fn build(inputs: &Inputs) -> Result<Report, NothingToReport> {
         group.add_run(run, cells);
     }
 
-    for path in &inputs.overhead {
-        match read_overhead(path) {
-            Ok(o) => {
-                ledger.used(path, "overhead");
-                seen_anything = true;
-                let group = groups.get(&o.environment);
-                if group.overhead.as_ref().is_none_or(|old| old.date <= o.environment.date) {
-                    group.overhead = Some(Overhead {
-                        path: path.display().to_string(),
-                        date: o.environment.date.clone(),
-                        tolerance_pct: o.tolerance_pct,
-                        pairs: o.pairs,
-                    });
-                }
-            }
-            Err(e) => ledger.refused(path, "overhead", e),
-        }
-    }
-
-    for path in &inputs.conformance {
-        match read_conformance(path) {
-            Ok(c) if c.cells.is_empty() => ledger.refused(path, "conformance", "an empty run (no cells)"),
-            Ok(c) => {
-                ledger.used(path, "conformance");
-                seen_anything = true;
-                let group = groups.get(&c.environment);
-                if group.conformance.as_ref().is_none_or(|old| old.date <= c.environment.date) {
-                    let runtimes = first_seen(c.cells.iter().map(|c| c.runtime.as_str()));
-                    group.conformance = Some(ConformanceMatrix {
-                        path: path.display().to_string(),
-                        date: c.environment.date.clone(),
-                        runtimes,
-                        cells: c.cells,
-                    });
-                }
-            }
-            Err(e) => ledger.refused(path, "conformance", e),
-        }
-    }
+    seen_anything |= take_newest::<OverheadResults>(&inputs.overhead, &mut ledger, &mut groups);
+    seen_anything |= take_newest::<Conformance>(&inputs.conformance, &mut ledger, &mut groups);
+    seen_anything |= take_newest::<MemoryResults>(&inputs.memory, &mut ledger, &mut groups);
+    seen_anything |= take_newest::<ScalingResults>(&inputs.scaling, &mut ledger, &mut groups);
 
     if !seen_anything {
         return Err(NothingToReport { problems: ledger.problems });
@@ -373,7 +348,188 @@ fn machine(group: Group, order: &Order, earlier: &[Machine]) -> Machine {
         growth,
         overhead: group.overhead,
         conformance: group.conformance,
+        memory: group.memory,
+        scaling: group.scaling,
     }
+}
+
+/// A measurement file of which each machine keeps the newest: overhead,
+/// conformance, memory, worker scaling.
+trait Newest: Sized {
+    /// The input kind, as the ledger names it.
+    const KIND: &'static str;
+    /// What the machine keeps of it.
+    type Kept;
+    fn read(path: &Path) -> Result<Self, FileError>;
+    fn environment(&self) -> &Environment;
+    /// A file with nothing in it is refused.
+    fn is_empty(&self) -> bool;
+    fn slot(group: &mut Group) -> &mut Option<Self::Kept>;
+    fn date(kept: &Self::Kept) -> &str;
+    fn keep(self, path: &Path) -> Self::Kept;
+}
+
+/// Reads every file of kind `F` into its machine, the newer one winning;
+/// whether any was usable.
+fn take_newest<F: Newest>(paths: &[PathBuf], ledger: &mut Ledger, groups: &mut Groups) -> bool {
+    let mut seen = false;
+    for path in paths {
+        match F::read(path) {
+            Ok(f) if f.is_empty() => ledger.refused(path, F::KIND, "an empty run (no cells)"),
+            Ok(f) => {
+                ledger.used(path, F::KIND);
+                seen = true;
+                let date = f.environment().date.clone();
+                let slot = F::slot(groups.get(f.environment()));
+                if slot.as_ref().is_none_or(|old| F::date(old) <= date.as_str()) {
+                    *slot = Some(f.keep(path));
+                }
+            }
+            Err(e) => ledger.refused(path, F::KIND, e),
+        }
+    }
+    seen
+}
+
+impl Newest for OverheadResults {
+    const KIND: &'static str = "overhead";
+    type Kept = Overhead;
+    fn read(path: &Path) -> Result<Self, FileError> {
+        read_overhead(path)
+    }
+    fn environment(&self) -> &Environment {
+        &self.environment
+    }
+    fn is_empty(&self) -> bool {
+        // An overhead file with no pairs still says what was tried.
+        false
+    }
+    fn slot(group: &mut Group) -> &mut Option<Overhead> {
+        &mut group.overhead
+    }
+    fn date(kept: &Overhead) -> &str {
+        &kept.date
+    }
+    fn keep(self, path: &Path) -> Overhead {
+        Overhead {
+            path: path.display().to_string(),
+            date: self.environment.date,
+            tolerance_pct: self.tolerance_pct,
+            pairs: self.pairs,
+        }
+    }
+}
+
+impl Newest for Conformance {
+    const KIND: &'static str = "conformance";
+    type Kept = ConformanceMatrix;
+    fn read(path: &Path) -> Result<Self, FileError> {
+        read_conformance(path)
+    }
+    fn environment(&self) -> &Environment {
+        &self.environment
+    }
+    fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+    fn slot(group: &mut Group) -> &mut Option<ConformanceMatrix> {
+        &mut group.conformance
+    }
+    fn date(kept: &ConformanceMatrix) -> &str {
+        &kept.date
+    }
+    fn keep(self, path: &Path) -> ConformanceMatrix {
+        let runtimes = first_seen(self.cells.iter().map(|c| c.runtime.as_str()));
+        ConformanceMatrix { path: path.display().to_string(), date: self.environment.date, runtimes, cells: self.cells }
+    }
+}
+
+impl Newest for MemoryResults {
+    const KIND: &'static str = "memory";
+    type Kept = Memory;
+    fn read(path: &Path) -> Result<Self, FileError> {
+        read_memory(path)
+    }
+    fn environment(&self) -> &Environment {
+        &self.environment
+    }
+    fn is_empty(&self) -> bool {
+        self.cells.is_empty() && self.storm.is_empty()
+    }
+    fn slot(group: &mut Group) -> &mut Option<Memory> {
+        &mut group.memory
+    }
+    fn date(kept: &Memory) -> &str {
+        &kept.date
+    }
+    fn keep(self, path: &Path) -> Memory {
+        Memory { path: path.display().to_string(), date: self.environment.date, cells: self.cells, storm: self.storm }
+    }
+}
+
+impl Newest for ScalingResults {
+    const KIND: &'static str = "scaling";
+    type Kept = Scaling;
+    fn read(path: &Path) -> Result<Self, FileError> {
+        read_scaling(path)
+    }
+    fn environment(&self) -> &Environment {
+        &self.environment
+    }
+    fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+    fn slot(group: &mut Group) -> &mut Option<Scaling> {
+        &mut group.scaling
+    }
+    fn date(kept: &Scaling) -> &str {
+        &kept.date
+    }
+    fn keep(self, path: &Path) -> Scaling {
+        scaling(path, self)
+    }
+}
+
+/// A sweep's points as rows: one per workload × runtime × size, in the
+/// order first seen, a column per worker count.
+fn scaling(path: &Path, sc: ScalingResults) -> Scaling {
+    let mut rows: Vec<ScalingRow> = Vec::new();
+    for p in &sc.points {
+        let Some(at) = sc.workers.iter().position(|&w| w == p.workers) else { continue };
+        let c = &p.cell;
+        let row = match rows.iter().position(|r| (&r.workload, &r.runtime, r.size) == (&c.workload, &c.runtime, c.size))
+        {
+            Some(i) => &mut rows[i],
+            None => {
+                rows.push(ScalingRow {
+                    workload: c.workload.clone(),
+                    runtime: c.runtime.clone(),
+                    size: c.size,
+                    per_item_ns: vec![None; sc.workers.len()],
+                    notes: vec![None; sc.workers.len()],
+                    ratio: None,
+                    grows: false,
+                });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        match (&c.status, c.estimate) {
+            (Status::Measured, Some(e)) => row.per_item_ns[at] = Some(e.per_item_ns),
+            (Status::Measured, None) => row.notes[at] = Some("no estimate".to_owned()),
+            (Status::Skipped(why), _) => row.notes[at] = Some(why.clone()),
+            (Status::Failed(why), _) => row.notes[at] = Some(format!("FAILED: {why}")),
+        }
+    }
+    for row in &mut rows {
+        if let (Some(Some(first)), Some(Some(last))) = (row.per_item_ns.first(), row.per_item_ns.last())
+            && row.per_item_ns.len() > 1
+            && *first > 0.0
+        {
+            row.ratio = Some(last / first);
+            row.grows = last / first >= SCALING_GROWTH;
+        }
+    }
+    Scaling { path: path.display().to_string(), date: sc.environment.date, workers: sc.workers, rows }
 }
 
 fn per_item(c: &ReportCell) -> Option<f64> {

@@ -8,7 +8,7 @@
 //! fastest runtime's on the same machine, workload and size (1.0 = fastest).
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{Cell, ConformanceCell, Environment, OverheadPair, Settings};
+use crate::schema::{Cell, ConformanceCell, Environment, MemoryCell, OverheadPair, Settings, StormCell};
 
 /// Schema tag of a report's `results.json`.
 pub const REPORT_SCHEMA: &str = "arena-report/1";
@@ -37,7 +37,7 @@ pub struct Report {
 pub struct Input {
     /// The path as given.
     pub path: String,
-    /// `results`, `criterion`, `overhead` or `conformance`.
+    /// `results`, `criterion`, `overhead`, `conformance` or `memory`.
     pub kind: String,
     /// `used`, or why not (`unreadable: …`).
     pub status: String,
@@ -77,6 +77,12 @@ pub struct Machine {
     pub overhead: Option<Overhead>,
     /// The conformance matrices made on this machine, if any.
     pub conformance: Option<ConformanceMatrix>,
+    /// The memory measurement made on this machine, if any.
+    #[serde(default)]
+    pub memory: Option<Memory>,
+    /// The worker-count sweep made on this machine, if any.
+    #[serde(default)]
+    pub scaling: Option<Scaling>,
 }
 
 /// One input run merged into a machine.
@@ -183,6 +189,56 @@ pub struct Overhead {
     pub tolerance_pct: f64,
     /// One entry per runtime × native twin.
     pub pairs: Vec<OverheadPair>,
+}
+
+/// Time per item at or above this multiple of its value at the fewest workers,
+/// at the most workers, is flagged: adding workers made each item slower.
+pub const SCALING_GROWTH: f64 = 1.5;
+
+/// `arena scale`'s sweep for one machine: one row per workload × runtime ×
+/// size, its time per item at each worker count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    /// The file it came from.
+    pub path: String,
+    /// When it was measured.
+    pub date: String,
+    /// The worker counts swept, in order (the rows' columns).
+    pub workers: Vec<u64>,
+    /// One row per workload × runtime × size.
+    pub rows: Vec<ScalingRow>,
+}
+
+/// One workload × runtime × size across worker counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalingRow {
+    /// Workload name.
+    pub workload: String,
+    /// Runtime id.
+    pub runtime: String,
+    /// Size.
+    pub size: u64,
+    /// Time per item (ns) at each worker count, where measured.
+    pub per_item_ns: Vec<Option<f64>>,
+    /// Why a worker count has no time (`capped`, `FAILED: …`), where it has none.
+    pub notes: Vec<Option<String>>,
+    /// Time per item at the most workers over that at the fewest, both measured.
+    pub ratio: Option<f64>,
+    /// Whether `ratio` is at least [`SCALING_GROWTH`].
+    pub grows: bool,
+}
+
+/// `arena-memory`'s cells for one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Memory {
+    /// The file it came from.
+    pub path: String,
+    /// When it was measured.
+    pub date: String,
+    /// Heap use per item, one per workload × runtime.
+    pub cells: Vec<MemoryCell>,
+    /// The spawn storm's resident set, one per runtime.
+    pub storm: Vec<StormCell>,
 }
 
 /// `arena conformance`'s cells for one machine.

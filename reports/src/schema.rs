@@ -16,6 +16,10 @@ pub const RESULTS_SCHEMA: &str = "arena-results/1";
 pub const CELL_SCHEMA: &str = "arena-cell/1";
 /// Schema tag of an adapter-overhead file (`arena overhead`).
 pub const OVERHEAD_SCHEMA: &str = "arena-overhead/1";
+/// Schema tag of a worker-scaling file (`arena scale`).
+pub const SCALING_SCHEMA: &str = "arena-scaling/1";
+/// Schema tag of a memory file (`arena-memory`).
+pub const MEMORY_SCHEMA: &str = "arena-memory/1";
 /// File name of a cell record inside criterion's benchmark directory.
 pub const CELL_FILE: &str = "arena.json";
 
@@ -219,6 +223,86 @@ pub struct OverheadPair {
     pub interval: [f64; 2],
     /// `within`, `over`, `faster` or `inconclusive` at the tolerance.
     pub verdict: String,
+}
+
+/// What `arena scale` measured: the same cells at each worker count, on the
+/// runtimes that use more than one thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalingResults {
+    /// Always [`SCALING_SCHEMA`].
+    pub schema: String,
+    /// Where it was measured.
+    pub environment: Environment,
+    /// How it was measured (`workers` is the largest count swept).
+    pub settings: Settings,
+    /// The worker counts swept, in order.
+    pub workers: Vec<u64>,
+    /// Every cell at every worker count.
+    pub points: Vec<ScalingPoint>,
+}
+
+/// One cell measured with a given number of worker threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalingPoint {
+    /// Worker threads the runtime was given.
+    pub workers: u64,
+    /// The cell.
+    #[serde(flatten)]
+    pub cell: Cell,
+}
+
+/// What `arena-memory` measured: heap use per item through a counting
+/// allocator, and the peak resident set of a spawn storm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryResults {
+    /// Always [`MEMORY_SCHEMA`].
+    pub schema: String,
+    /// Where it was measured.
+    pub environment: Environment,
+    /// One entry per workload × runtime.
+    pub cells: Vec<MemoryCell>,
+    /// One entry per runtime: the spawn storm's resident set.
+    pub storm: Vec<StormCell>,
+}
+
+/// A workload's heap use per item on one runtime: the difference between a
+/// small and a large run's counts over the difference in items (median of
+/// three runs each), so per-run setup cancels out. `note` says why a cell
+/// has no numbers (`capped: …`, `unavailable: …`, `FAILED: …`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryCell {
+    /// Workload name.
+    pub workload: String,
+    /// Runtime id.
+    pub runtime: String,
+    /// What an item is ("tasks", "messages").
+    pub unit: String,
+    /// The small and large sizes compared.
+    pub sizes: [u64; 2],
+    /// Heap allocations (`alloc` and `realloc` calls) per item.
+    pub allocations_per_item: Option<f64>,
+    /// Bytes allocated per item.
+    pub bytes_per_item: Option<f64>,
+    /// Bytes still allocated after the large run, per item.
+    pub retained_per_item: Option<f64>,
+    /// Why there are no numbers, if there are none.
+    pub note: Option<String>,
+}
+
+/// The peak resident set (`VmHWM`) of a fresh process before and after one
+/// `spawn_join` of `tasks` tasks on one runtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StormCell {
+    /// Runtime id.
+    pub runtime: String,
+    /// Tasks spawned.
+    pub tasks: u64,
+    /// Peak resident bytes with the runtime started, before the storm.
+    pub before_bytes: Option<u64>,
+    /// Peak resident bytes after it.
+    pub peak_bytes: Option<u64>,
+    /// Why there are no numbers, if there are none.
+    pub note: Option<String>,
 }
 
 /// Schema tag of a conformance file (`arena conformance`).

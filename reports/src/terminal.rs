@@ -40,7 +40,8 @@ pub fn render_report(report: &Report) -> String {
         if !m.cells.is_empty() {
             out.push_str(&table(&text::cells(m)));
         }
-        for t in text::latency(m).iter().chain(text::overhead(m).as_ref()) {
+        let single = [text::scaling(m), text::overhead(m)];
+        for t in text::latency(m).iter().chain(&text::memory(m)).chain(single.iter().flatten()) {
             out.push_str(&table(t));
         }
         // The profile is wide: the terminal gets its size and what is not as expected.
@@ -54,6 +55,7 @@ pub fn render_report(report: &Report) -> String {
             }
         }
         list(&mut out, "super-linear growth:", &text::growth(m));
+        list(&mut out, "slower with more workers:", &text::scaling_growth(m));
         list(&mut out, "not measured:", &text::not_measured(m));
     }
     list(&mut out, "problems with the inputs:", &report.problems);

@@ -2,7 +2,7 @@
 //! as terminal tables ([`crate::terminal`]) and as GitHub Markdown
 //! ([`crate::markdown`]).
 use crate::model::{Machine, ReportCell};
-use crate::schema::{ConformanceCell, Layer, Outcome, OverheadPair, Status};
+use crate::schema::{ConformanceCell, Layer, MemoryCell, Outcome, OverheadPair, Status};
 
 /// `12.3 ns`, `4.56 µs`, `7.89 ms`, `1.23 s`.
 pub fn duration(ns: f64) -> String {
@@ -112,6 +112,94 @@ pub fn latency(m: &Machine) -> Vec<Table> {
         row.push(l.samples.to_string());
         row.extend([l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns].map(|v| duration(v as f64)));
         tables[at].push(row);
+    }
+    tables
+}
+
+/// `512 B`, `1.5 KiB`, `2.25 MiB`, `1.1 GiB`.
+pub fn bytes(b: f64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = b;
+    let mut unit = 0;
+    while value.abs() >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{value:.0} B") } else { format!("{value:.2} {}", UNITS[unit]) }
+}
+
+/// Heap use per item where measured: two workload × runtime matrices
+/// (allocations, then bytes with what a run kept) and the spawn storm's
+/// resident set. The fewest allocations and bytes of a row are emphasised.
+pub fn memory(m: &Machine) -> Vec<Table> {
+    let Some(mem) = m.memory.as_ref() else { return Vec::new() };
+    let runtimes = crate::merge::first_seen(mem.cells.iter().map(|c| c.runtime.as_str()));
+    let workloads = crate::merge::first_seen(mem.cells.iter().map(|c| c.workload.as_str()));
+    let header = |first: &str| {
+        let mut h = vec![first.to_owned(), "per".to_owned()];
+        h.extend(runtimes.iter().cloned());
+        h
+    };
+    let source = format!("{}, {}", mem.path, mem.date);
+    let mut allocations = Table::new(&format!("heap allocations per item ({source})"), header("workload"));
+    let mut bytes_table = Table::new(
+        &format!("heap bytes per item, and (kept: …) what was still allocated after the run ({source})"),
+        header("workload"),
+    );
+    allocations.right = (2..runtimes.len() + 2).collect();
+    bytes_table.right = allocations.right.clone();
+    for w in &workloads {
+        let cells: Vec<Option<&MemoryCell>> =
+            runtimes.iter().map(|r| mem.cells.iter().find(|c| &c.workload == w && &c.runtime == r)).collect();
+        let unit = cells.iter().flatten().next().map(|c| c.unit.trim_end_matches('s').to_owned()).unwrap_or_default();
+        let row = |value: &dyn Fn(&MemoryCell) -> Option<String>| {
+            let mut row = vec![w.clone(), unit.clone()];
+            row.extend(cells.iter().map(|c| match c {
+                None => "-".to_owned(),
+                Some(c) => value(c).unwrap_or_else(|| skipped_text(c.note.as_deref().unwrap_or("-")).to_owned()),
+            }));
+            row
+        };
+        allocations.push(row(&|c| c.allocations_per_item.map(|a| format!("{a:.2}"))));
+        bytes_table.push(row(&|c| {
+            let b = c.bytes_per_item?;
+            Some(match c.retained_per_item.filter(|r| *r >= 1.0) {
+                Some(r) => format!("{} (kept: {})", bytes(b), bytes(r)),
+                None => bytes(b),
+            })
+        }));
+        for (table, value) in [
+            (&mut allocations, cells.iter().map(|c| c.and_then(|c| c.allocations_per_item)).collect::<Vec<_>>()),
+            (&mut bytes_table, cells.iter().map(|c| c.and_then(|c| c.bytes_per_item)).collect()),
+        ] {
+            let least = value.iter().flatten().copied().fold(f64::INFINITY, f64::min);
+            let marks = table.emphasis.last_mut().expect("a row was just pushed");
+            for (j, v) in value.iter().enumerate() {
+                marks[j + 2] = v.is_some_and(|v| v <= least + 0.005);
+            }
+        }
+    }
+    let mut tables = vec![allocations, bytes_table];
+    if !mem.storm.is_empty() {
+        let header = ["runtime", "tasks", "peak RSS before", "peak RSS after", "growth per task"];
+        let mut t = Table::new(
+            &format!("spawn storm: peak resident set of a fresh process around one spawn_join ({source})"),
+            header.map(String::from).into(),
+        );
+        t.right = vec![1, 2, 3, 4];
+        for c in &mem.storm {
+            let mut row = vec![c.runtime.clone(), c.tasks.to_string()];
+            match (c.before_bytes, c.peak_bytes) {
+                (Some(before), Some(peak)) => row.extend([
+                    bytes(before as f64),
+                    bytes(peak as f64),
+                    bytes(peak.saturating_sub(before) as f64 / c.tasks.max(1) as f64),
+                ]),
+                _ => row.extend([c.note.clone().unwrap_or_default(), String::new(), String::new()]),
+            }
+            t.push(row);
+        }
+        tables.push(t);
     }
     tables
 }
@@ -243,6 +331,52 @@ pub fn growth(m: &Machine) -> Vec<String> {
             format!(
                 "{} on {}: time per item grows ×{:.2} from the smallest to the largest size (slope {:.2})",
                 g.workload, g.runtime, g.ratio, g.slope
+            )
+        })
+        .collect()
+}
+
+/// The worker sweep, where measured: time per item at each worker count and
+/// the most workers' time over the fewest's.
+pub fn scaling(m: &Machine) -> Option<Table> {
+    let sc = m.scaling.as_ref()?;
+    let mut header = vec!["workload".to_owned(), "size".to_owned(), "runtime".to_owned()];
+    header.extend(sc.workers.iter().map(|w| format!("{w} worker{}", if *w == 1 { "" } else { "s" })));
+    header.push("most / fewest".to_owned());
+    let mut t =
+        Table::new(&format!("worker scaling: time per item by worker threads ({}, {})", sc.path, sc.date), header);
+    t.right = (1..sc.workers.len() + 4).filter(|&i| i != 2).collect();
+    for r in &sc.rows {
+        let mut row = vec![r.workload.clone(), r.size.to_string(), r.runtime.clone()];
+        row.extend(r.per_item_ns.iter().zip(&r.notes).map(|(ns, note)| match (ns, note) {
+            (Some(ns), _) => duration(*ns),
+            (None, Some(why)) => skipped_text(why).to_owned(),
+            (None, None) => "-".to_owned(),
+        }));
+        row.push(r.ratio.map(|x| format!("×{x:.2}")).unwrap_or_default());
+        t.push(row);
+        if r.grows {
+            let marks = t.emphasis.last_mut().expect("a row was just pushed");
+            *marks.last_mut().expect("a ratio column") = true;
+        }
+    }
+    Some(t)
+}
+
+/// The sweep's rows whose time per item grew with workers, in words.
+pub fn scaling_growth(m: &Machine) -> Vec<String> {
+    let Some(sc) = m.scaling.as_ref() else { return Vec::new() };
+    let (fewest, most) = (sc.workers.first().copied().unwrap_or(1), sc.workers.last().copied().unwrap_or(1));
+    sc.rows
+        .iter()
+        .filter(|r| r.grows)
+        .map(|r| {
+            format!(
+                "{} on {} at {}: time per item ×{:.2} from {fewest} to {most} workers",
+                r.workload,
+                r.runtime,
+                r.size,
+                r.ratio.unwrap_or(f64::NAN)
             )
         })
         .collect()

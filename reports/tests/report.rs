@@ -104,10 +104,12 @@ fn machines_are_never_merged_or_compared() {
     assert_eq!(b.runtimes, ["rt-one", "rt-two"]);
     assert_eq!(entry(b, "ping_pong", "rt-one").relative, Some(1.0));
     assert!(close(entry(b, "ping_pong", "rt-two").relative.unwrap(), 1.1));
-    assert!(b.overhead.is_none() && b.conformance.is_none());
+    assert!(b.overhead.is_none() && b.conformance.is_none() && b.memory.is_none() && b.scaling.is_none());
     let a = machine(&r, "host-a");
     assert_eq!(a.overhead.as_ref().unwrap().pairs[0].median_ratio, 0.998);
     assert_eq!(a.conformance.as_ref().unwrap().cells.len(), 4);
+    let memory = a.memory.as_ref().unwrap();
+    assert_eq!((memory.cells.len(), memory.storm.len()), (5, 2));
 }
 
 #[test]
@@ -127,6 +129,17 @@ fn summary_md_shows_the_fixture_values() {
         "- spawn_join on rt-one: time per item grows ×4.00",
         "- FAILED timer_wheel/rt-two/100: hang after 120 s",
         "- `spawn_join` (f): what spawn_join does",
+        "| workload | per | rt-one | rt-two | rt-three |",
+        "| spawn_join | task | **1.00** | 2.50 | capped |",
+        "| ping_pong | round trip | **2.00** | **2.00** | - |",
+        "| spawn_join | task | **136 B** | 2.00 KiB (kept: 64 B) | capped |",
+        "| rt-one | 1000000 | 8.00 MiB | 331.30 MiB | 339 B |",
+        "| rt-three | 1000000 | capped: needs 1000000 live tasks, rt-three allows 100 |  |  |",
+        "| workload | size | runtime | 1 worker | 2 workers | most / fewest |",
+        "| ping_pong | 1000 | rt-one | 400 ns | 200 ns | ×0.50 |",
+        "| ping_pong | 1000 | rt-two | 300 ns | 600 ns | **×2.00** |",
+        "| spawn_join | 1000 | rt-two | 100 ns | FAILED |  |",
+        "- ping_pong on rt-two at 1000: time per item ×2.00 from 1 to 2 workers",
     ] {
         assert!(md.contains(expected), "summary.md lacks {expected:?}:\n{md}");
     }
@@ -145,7 +158,7 @@ fn bad_inputs_are_named_and_the_rest_is_reported() {
     named(&f.criterion.join("spawn_join/rt-three/100/new/estimates.json"), "not valid JSON");
     named(&f.criterion.join("other/f/1"), "not a benchmark of Arena's harness");
     let statuses: Vec<(&str, &str)> = r.inputs.iter().map(|i| (i.kind.as_str(), i.status.as_str())).collect();
-    assert_eq!(statuses.iter().filter(|(_, s)| *s == "used").count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|(_, s)| *s == "used").count(), 7, "{statuses:?}");
 }
 
 #[test]

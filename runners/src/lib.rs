@@ -31,6 +31,7 @@ mod glommio_rt;
 pub mod harness;
 pub mod host;
 pub mod info;
+pub mod memory;
 mod monoio_rt;
 mod native;
 pub mod net;

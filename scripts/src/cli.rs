@@ -29,6 +29,10 @@ pub enum Command {
     List,
     /// Run a matrix of runtimes × workloads, print a table, write JSON results.
     Run(RunArgs),
+    /// Sweep worker threads (1 to --max-workers) on the runtimes that use more
+    /// than one: the same cells at each count, written to scaling.json; flags
+    /// cells whose time per item grows with workers.
+    Scale(ScaleArgs),
     /// Measure what Arena's adapter costs: each runtime's native twins against
     /// the same workloads through the seam, in paired, interleaved rounds.
     Overhead(OverheadArgs),
@@ -94,6 +98,17 @@ pub struct RunArgs {
     pub timeout_s: u64,
     #[command(flatten)]
     pub measure: Measure,
+}
+
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    /// Runtimes, workloads, sizes and criterion settings as for `run` (its
+    /// `--workers` is refused: the sweep sets workers).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The most worker threads to sweep to [default: available cores].
+    #[arg(long)]
+    pub max_workers: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +198,12 @@ pub struct ReportArgs {
     /// `arena conformance` files (repeatable) [default: target/arena/conformance.json].
     #[arg(long = "conformance")]
     pub conformance: Vec<PathBuf>,
+    /// `arena-memory` files (repeatable) [default: target/arena/memory.json].
+    #[arg(long = "memory")]
+    pub memory: Vec<PathBuf>,
+    /// `arena scale` files (repeatable) [default: target/arena/scaling.json].
+    #[arg(long = "scaling")]
+    pub scaling: Vec<PathBuf>,
     /// Where to write index.html, summary.md and results.json.
     #[arg(long, default_value = "target/arena/report")]
     pub out: PathBuf,

@@ -14,50 +14,19 @@ mod child;
 mod cli;
 mod compare;
 mod conformance;
+mod entry;
 mod overhead;
 mod report;
 mod run;
+mod scale;
 mod table;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-/// An error that is the user's input, not the run: exit code 2.
-#[derive(Debug)]
-struct Usage(String);
-
-impl std::fmt::Display for Usage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Usage {}
+use entry::Usage;
 
 fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse() {
-        Ok(args) => args,
-        Err(e) if e.use_stderr() => {
-            // clap's own message, first line only, with the hint on the same line.
-            let msg = e.to_string();
-            eprintln!("{} (try: arena --help)", msg.lines().next().unwrap_or("error: bad arguments"));
-            return ExitCode::from(2);
-        }
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
-        }
-    };
-    match try_main(args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            let usage =
-                e.is::<Usage>() || e.is::<runners::harness::UnknownName>() || e.is::<reports::merge::NothingToReport>();
-            ExitCode::from(if usage { 2 } else { 1 })
-        }
-    }
+    entry::main::<cli::Cli>("arena", try_main)
 }
 
 fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
@@ -67,6 +36,7 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         cli::Command::Run(run) => run::run(run),
+        cli::Command::Scale(args) => scale::scale(args),
         cli::Command::Overhead(args) => overhead::overhead(args),
         cli::Command::Cell(cell) => cell::cell(cell).map(|()| ExitCode::SUCCESS),
         cli::Command::Conformance(args) => conformance::conformance(args),

@@ -10,8 +10,14 @@ use crate::Usage;
 use crate::cli::ReportArgs;
 
 /// Inputs `arena report` reads when none is named.
-const DEFAULTS: [&str; 4] =
-    ["target/arena/results.json", "target/criterion", "target/arena/overhead.json", "target/arena/conformance.json"];
+const DEFAULTS: [&str; 6] = [
+    "target/arena/results.json",
+    "target/criterion",
+    "target/arena/overhead.json",
+    "target/arena/conformance.json",
+    "target/arena/memory.json",
+    "target/arena/scaling.json",
+];
 
 pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
     let b = &args.baseline;
@@ -21,16 +27,20 @@ pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
     let named = !(args.results.is_empty()
         && args.criterion.is_empty()
         && args.overhead.is_empty()
-        && args.conformance.is_empty());
+        && args.conformance.is_empty()
+        && args.memory.is_empty()
+        && args.scaling.is_empty());
     if !named {
         // The defaults that exist; when none does, name them all in the error.
-        let [results, criterion, overhead, conformance] = DEFAULTS.map(PathBuf::from);
-        let any = [&results, &criterion, &overhead, &conformance].iter().any(|p| p.exists());
+        let [results, criterion, overhead, conformance, memory, scaling] = DEFAULTS.map(PathBuf::from);
+        let any = [&results, &criterion, &overhead, &conformance, &memory, &scaling].iter().any(|p| p.exists());
         let keep = |p: PathBuf| if p.exists() || !any { vec![p] } else { Vec::new() };
         args.results = keep(results);
         args.criterion = keep(criterion);
         args.overhead = keep(overhead);
         args.conformance = keep(conformance);
+        args.memory = keep(memory);
+        args.scaling = keep(scaling);
     }
     let inputs = Inputs {
         results: args.results,
@@ -38,6 +48,8 @@ pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
         baseline: args.baseline,
         overhead: args.overhead,
         conformance: args.conformance,
+        memory: args.memory,
+        scaling: args.scaling,
         ..inputs(&args.out)
     };
     write(&inputs, &args.out, !args.quiet)?;

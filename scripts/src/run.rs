@@ -18,44 +18,11 @@ use crate::child::run_watched;
 use crate::cli::RunArgs;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let sizes: SizeChoice = args.size.parse().map_err(|e| Usage(format!("--size: {e}")))?;
-    if args.measure.samples < 10 {
-        return Err(Usage(format!("--samples: criterion needs at least 10, got {}", args.measure.samples)).into());
-    }
+    let selection = selection(&args)?;
     let config = crate::cli::config(args.measure.workers)?;
-    let selection = Selection { runtimes: args.runtimes.clone(), workloads: args.workloads.clone(), sizes };
-    selection.check(["--runtime", "--workload"])?;
-    let pairs = pairs(&selection);
-    let criterion_dir = args.out.join("criterion");
-    // criterion's files under out/criterion are this run's scratch space.
-    if criterion_dir.exists() {
-        std::fs::remove_dir_all(&criterion_dir)
-            .with_context(|| format!("{}: cannot clear", criterion_dir.display()))?;
-    }
-    std::fs::create_dir_all(&criterion_dir).with_context(|| format!("{}: cannot create", criterion_dir.display()))?;
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);
-    let exe = std::env::current_exe().context("cannot find the arena executable")?;
-
-    let bar = ProgressBar::new(pairs.len() as u64);
-    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
-    let workload_infos = runners::harness::workloads();
-    let mut cells = Vec::new();
-    for (workload, runtime, sizes) in &pairs {
-        bar.set_message(format!("{workload} on {runtime}"));
-        let timeout = Duration::from_secs(args.timeout_s.max(1) * sizes.len() as u64);
-        let failed = run_child(&exe, &args, &criterion_dir, workload, runtime, sizes, timeout)?;
-        let info = workload_infos.iter().find(|w| w.name == *workload).expect("selection names are checked");
-        for &size in sizes {
-            let cell = collect(&criterion_dir, info, runtime, size, &failed);
-            if let Status::Failed(why) = &cell.status {
-                bar.println(format!("FAILED {}: {why}", cell.id()));
-            }
-            cells.push(cell);
-        }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
+    let cells = measure(&args, args.measure.workers, &pairs(&selection), &args.out.join("criterion"))?;
 
     let settings = Settings {
         workers: config.workers,
@@ -67,14 +34,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let path = args.out.join("results.json");
     write_json_atomic(&path, &results)?;
     println!("results: {}", path.display());
-    // The report of this run, with this machine's conformance and overhead
-    // files when an earlier `arena conformance` / `arena overhead` left them.
+    // The report of this run, with this machine's conformance, overhead,
+    // memory and scaling files when an earlier `arena conformance` / `arena
+    // overhead` / `arena-memory` / `arena scale` left them.
     let report_dir = args.out.join("report");
     let extra = |name: &str| Some(args.out.join(name)).filter(|p| p.exists()).into_iter().collect();
     let inputs = Inputs {
         results: vec![path],
         overhead: extra("overhead.json"),
         conformance: extra("conformance.json"),
+        memory: extra("memory.json"),
+        scaling: extra("scaling.json"),
         ..crate::report::inputs(&report_dir)
     };
     crate::report::write(&inputs, &report_dir, true)?;
@@ -82,9 +52,60 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// The selection `args` ask for, checked: unknown names, sizes and too few
+/// samples are usage errors.
+pub fn selection(args: &RunArgs) -> anyhow::Result<Selection> {
+    let sizes: SizeChoice = args.size.parse().map_err(|e| Usage(format!("--size: {e}")))?;
+    if args.measure.samples < 10 {
+        return Err(Usage(format!("--samples: criterion needs at least 10, got {}", args.measure.samples)).into());
+    }
+    let selection = Selection { runtimes: args.runtimes.clone(), workloads: args.workloads.clone(), sizes };
+    selection.check(["--runtime", "--workload"])?;
+    Ok(selection)
+}
+
+/// Measures `pairs` with `workers` (the default where `None`), one child
+/// process per pair, criterion's files in `criterion_dir` (cleared first:
+/// it is this measurement's scratch space); the cells, failed ones included.
+pub fn measure(
+    args: &RunArgs,
+    workers: Option<usize>,
+    pairs: &[Pair],
+    criterion_dir: &Path,
+) -> anyhow::Result<Vec<Cell>> {
+    if criterion_dir.exists() {
+        std::fs::remove_dir_all(criterion_dir).with_context(|| format!("{}: cannot clear", criterion_dir.display()))?;
+    }
+    std::fs::create_dir_all(criterion_dir).with_context(|| format!("{}: cannot create", criterion_dir.display()))?;
+    let exe = std::env::current_exe().context("cannot find the arena executable")?;
+    let bar = ProgressBar::new(pairs.len() as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
+    let workload_infos = runners::harness::workloads();
+    let mut cells = Vec::new();
+    for (workload, runtime, sizes) in pairs {
+        bar.set_message(format!("{workload} on {runtime}"));
+        let timeout = Duration::from_secs(args.timeout_s.max(1) * sizes.len() as u64);
+        let failed = run_child(&exe, args, workers, criterion_dir, (workload, runtime, sizes), timeout)?;
+        let info = workload_infos.iter().find(|w| w.name == *workload).expect("selection names are checked");
+        for &size in sizes {
+            let cell = collect(criterion_dir, info, runtime, size, &failed);
+            if let Status::Failed(why) = &cell.status {
+                bar.println(format!("FAILED {}: {why}", cell.id()));
+            }
+            cells.push(cell);
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(cells)
+}
+
+/// A workload, a runtime and the sizes to measure it at.
+pub type Pair = (&'static str, &'static str, Vec<usize>);
+
 /// The selection's cells grouped into runtime × workload pairs, each with its sizes.
-fn pairs(selection: &Selection) -> Vec<(&'static str, &'static str, Vec<usize>)> {
-    let mut pairs: Vec<(&str, &str, Vec<usize>)> = Vec::new();
+pub fn pairs(selection: &Selection) -> Vec<Pair> {
+    let mut pairs: Vec<Pair> = Vec::new();
     for (w, r, size) in selection.cells() {
         match pairs.last_mut() {
             Some((pw, pr, sizes)) if *pw == w && *pr == r => sizes.push(size),
@@ -97,10 +118,9 @@ fn pairs(selection: &Selection) -> Vec<(&'static str, &'static str, Vec<usize>)>
 fn run_child(
     exe: &Path,
     args: &RunArgs,
+    workers: Option<usize>,
     criterion_dir: &Path,
-    workload: &str,
-    runtime: &str,
-    sizes: &[usize],
+    (workload, runtime, sizes): (&str, &str, &[usize]),
     timeout: Duration,
 ) -> anyhow::Result<Option<String>> {
     let sizes = sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
@@ -110,7 +130,7 @@ fn run_child(
     cmd.arg("--criterion-dir").arg(criterion_dir);
     cmd.args(["--warm-up-ms", &m.warm_up_ms.to_string(), "--measure-ms", &m.measure_ms.to_string()]);
     cmd.args(["--samples", &m.samples.to_string()]);
-    if let Some(w) = m.workers {
+    if let Some(w) = workers {
         cmd.args(["--workers", &w.to_string()]);
     }
     // criterion works out a default output directory at start-up, through

@@ -83,7 +83,9 @@ fn report_without_any_input_is_a_one_line_error_naming_what_it_looked_for() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    for default in ["target/arena/results.json", "target/criterion", "target/arena/conformance.json"] {
+    for default in
+        ["target/arena/results.json", "target/criterion", "target/arena/conformance.json", "target/arena/memory.json"]
+    {
         assert!(err.contains(default), "{err}");
     }
     assert!(!dir.path().join("target").exists(), "nothing written");
@@ -312,4 +314,41 @@ fn conformance_prints_a_markdown_matrix_of_every_check_and_probe() {
     assert_eq!(profile.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| probe")).count(), probes.len());
     assert!(profile.contains("| drop_unpolled_handle | cancel |\n"), "{stdout}");
     assert!(!profile.contains("CHANGED"), "{stdout}");
+}
+
+#[test]
+fn scale_sweeps_workers_on_multi_threaded_runtimes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scale = |extra: &[&str]| {
+        let mut args = vec!["scale", "--out", out.to_str().unwrap()];
+        args.extend(FAST);
+        args.extend(extra);
+        arena(&args)
+    };
+    for (args, flag) in [
+        (vec!["--runtime", "tokio-ct,smol-local"], "--runtime: none of these runtimes uses more than one thread"),
+        (vec!["--workers", "2"], "--workers: arena scale sets the workers itself"),
+        (vec!["--max-workers", "0"], "--max-workers: must be at least 1"),
+        (vec!["--runtime", "tokio"], "--runtime: unknown name 'tokio'"),
+    ] {
+        let result = scale(&args);
+        assert_eq!(result.status.code(), Some(2), "{args:?}");
+        let err = stderr(&result);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("error: {flag}")), "{err}");
+        assert!(!out.exists(), "{args:?} wrote files");
+    }
+
+    let result = scale(&["--runtime", "smol-mt,tokio-ct", "--workload", "ping_pong", "--max-workers", "2"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(stdout.contains("worker scaling: time per item by worker threads"), "{stdout}");
+    let sc: reports::schema::ScalingResults =
+        serde_json::from_str(&std::fs::read_to_string(out.join("scaling.json")).unwrap()).unwrap();
+    assert_eq!(sc.workers, [1, 2]);
+    // tokio-ct has one thread: left out, not measured twice.
+    let points: Vec<(u64, &str)> = sc.points.iter().map(|p| (p.workers, p.cell.runtime.as_str())).collect();
+    assert_eq!(points, [(1, "smol-mt"), (2, "smol-mt")]);
+    assert!(sc.points.iter().all(|p| p.cell.status == Status::Measured && p.cell.estimate.is_some()));
 }

@@ -4,8 +4,9 @@
 //! runtimes, timer_wheel at 100 with lateness and a failure), a criterion
 //! directory from `cargo bench` (a spawn_join sweep whose time per item
 //! quadruples at the largest size on rt-one, a cell criterion never measured,
-//! a damaged estimate, a foreign benchmark), an overhead file and a
-//! conformance file with one changed probe. Machine `host-b`: ping_pong again,
+//! a damaged estimate, a foreign benchmark), an overhead file, a
+//! conformance file with one changed probe and a memory file (one cell
+//! capped, one keeping memory, one runtime's storm capped). Machine `host-b`: ping_pong again,
 //! slower. And a truncated file and one of a foreign schema.
 #![allow(dead_code)]
 use std::collections::BTreeMap;
@@ -106,6 +107,8 @@ pub struct Fixture {
     pub criterion: PathBuf,
     pub overhead: PathBuf,
     pub conformance: PathBuf,
+    pub memory: PathBuf,
+    pub scaling: PathBuf,
     pub truncated: PathBuf,
     pub foreign: PathBuf,
     pub out: PathBuf,
@@ -120,6 +123,8 @@ pub fn fixture() -> Fixture {
         criterion: p("a/criterion"),
         overhead: p("a/overhead.json"),
         conformance: p("a/conformance.json"),
+        memory: p("a/memory.json"),
+        scaling: p("a/scaling.json"),
         truncated: p("truncated.json"),
         foreign: p("foreign.json"),
         out: p("report"),
@@ -228,6 +233,84 @@ pub fn fixture() -> Fixture {
     };
     write_json_atomic(&f.conformance, &conformance).unwrap();
 
+    let mem =
+        |runtime: &str, workload: &str, unit: &str, per: Option<(f64, f64, f64)>, note: Option<&str>| MemoryCell {
+            workload: workload.into(),
+            runtime: runtime.into(),
+            unit: unit.into(),
+            sizes: if per.is_some() { [1000, 10000] } else { [0, 0] },
+            allocations_per_item: per.map(|p| p.0),
+            bytes_per_item: per.map(|p| p.1),
+            retained_per_item: per.map(|p| p.2),
+            note: note.map(String::from),
+        };
+    let memory = MemoryResults {
+        schema: MEMORY_SCHEMA.into(),
+        environment: environment("host-a", "2026-11-20T13:00:00Z"),
+        cells: vec![
+            mem("rt-one", "spawn_join", "tasks", Some((1.0, 136.0, 0.0)), None),
+            mem("rt-two", "spawn_join", "tasks", Some((2.5, 2048.0, 64.0)), None),
+            mem("rt-three", "spawn_join", "tasks", None, Some("capped: needs 10000 live tasks, rt-three allows 100")),
+            mem("rt-one", "ping_pong", "round trips", Some((2.0, 48.0, 0.0)), None),
+            mem("rt-two", "ping_pong", "round trips", Some((2.0, 48.0, 0.0)), None),
+        ],
+        storm: vec![
+            StormCell {
+                runtime: "rt-one".into(),
+                tasks: 1_000_000,
+                before_bytes: Some(8 << 20),
+                peak_bytes: Some((8 << 20) + 339_000_000),
+                note: None,
+            },
+            StormCell {
+                runtime: "rt-three".into(),
+                tasks: 1_000_000,
+                before_bytes: None,
+                peak_bytes: None,
+                note: Some("capped: needs 1000000 live tasks, rt-three allows 100".into()),
+            },
+        ],
+    };
+    write_json_atomic(&f.memory, &memory).unwrap();
+
+    // ping_pong on rt-two: 2 workers twice as slow per item (flagged); on
+    // rt-one: faster with two; spawn_join on rt-two: failed at 2 workers.
+    let point = |workers: u64, workload: &str, runtime: &str, mean_ns: Option<f64>, status: Status| ScalingPoint {
+        workers,
+        cell: Cell {
+            workload: workload.into(),
+            family: "f".into(),
+            runtime: runtime.into(),
+            size: 1000,
+            items: 1000,
+            unit: "items".into(),
+            status,
+            estimate: mean_ns.map(|mean_ns| Estimate {
+                mean_ns,
+                mean_lower_ns: mean_ns,
+                mean_upper_ns: mean_ns,
+                median_ns: mean_ns,
+                per_item_ns: mean_ns / 1000.0,
+            }),
+            latency: None,
+        },
+    };
+    let scaling = ScalingResults {
+        schema: SCALING_SCHEMA.into(),
+        environment: environment("host-a", "2026-11-20T14:00:00Z"),
+        settings: Settings { workers: 2, warm_up_ms: 10, measurement_ms: 50, sample_size: 10 },
+        workers: vec![1, 2],
+        points: vec![
+            point(1, "ping_pong", "rt-one", Some(400_000.0), Status::Measured),
+            point(1, "ping_pong", "rt-two", Some(300_000.0), Status::Measured),
+            point(1, "spawn_join", "rt-two", Some(100_000.0), Status::Measured),
+            point(2, "ping_pong", "rt-one", Some(200_000.0), Status::Measured),
+            point(2, "ping_pong", "rt-two", Some(600_000.0), Status::Measured),
+            point(2, "spawn_join", "rt-two", None, Status::Failed("hang after 120 s".into())),
+        ],
+    };
+    write_json_atomic(&f.scaling, &scaling).unwrap();
+
     json(&f.truncated, r#"{"schema": "arena-results/1", "environment": {"cpu": "#);
     json(&f.foreign, r#"{"schema": "someone-elses/3", "cells": []}"#);
     f
@@ -242,6 +325,8 @@ impl Fixture {
             baseline: "new".into(),
             overhead: vec![self.overhead.clone()],
             conformance: vec![self.conformance.clone()],
+            memory: vec![self.memory.clone()],
+            scaling: vec![self.scaling.clone()],
             workloads: ["ping_pong", "spawn_join", "timer_wheel"]
                 .map(|n| WorkloadNote { name: n.into(), family: "f".into(), summary: format!("what {n} does") })
                 .into(),

@@ -1,0 +1,189 @@
+//! `arena-memory`: heap allocations and bytes per task, message, timer and
+//! request on every runtime, and the peak resident set of a 1 M-task spawn
+//! storm; a table, and JSON (`target/arena/memory.json`) that `arena report`
+//! folds into the report.
+//!
+//! A binary of its own because it installs a counting global allocator
+//! (`stats_alloc`: atomic counters on every allocation, on every thread),
+//! which `arena`'s timings must not pay for. How a cell is measured is
+//! `runners::memory`. Each runtime's storm runs in a fresh child process of
+//! this binary, since a process's peak resident set never goes down.
+//!
+//! Exit codes: 0 every cell measured or skipped for a declared reason; 1 a
+//! cell failed (a wrong answer or a panic); 2 bad usage.
+use std::alloc::System;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use entry::Usage;
+use reports::files::write_json_atomic;
+use reports::schema::{MEMORY_SCHEMA, MemoryCell, MemoryResults, StormCell};
+use runners::memory::{self, Skipped, Totals};
+use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
+
+#[path = "../entry.rs"]
+mod entry;
+
+#[global_allocator]
+static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// Heap use per item on each runtime, through a counting allocator.
+#[derive(Debug, Parser)]
+#[command(name = "arena-memory", version)]
+struct Args {
+    /// Runtimes to measure (comma-separated ids; default: all).
+    #[arg(long = "runtime", value_delimiter = ',')]
+    runtimes: Vec<String>,
+    /// Workloads to measure (comma-separated; default: all memory workloads).
+    #[arg(long = "workload", value_delimiter = ',')]
+    workloads: Vec<String>,
+    /// Worker threads for the multi-threaded and thread-per-core runtimes.
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Skip the 1 M-task spawn storm's resident set.
+    #[arg(long)]
+    no_storm: bool,
+    /// Where to write the JSON.
+    #[arg(long, default_value = "target/arena/memory.json")]
+    out: PathBuf,
+    /// Run one runtime's storm in this process and print its peaks (used by the parent).
+    #[arg(long, hide = true)]
+    storm_child: Option<String>,
+}
+
+fn totals() -> Totals {
+    ALLOCATOR.stats().into()
+}
+
+fn main() -> ExitCode {
+    entry::main::<Args>("arena-memory", try_main)
+}
+
+fn try_main(args: Args) -> anyhow::Result<ExitCode> {
+    let config = match args.workers {
+        Some(0) => return Err(Usage("--workers: must be at least 1".into()).into()),
+        Some(workers) => runners::Config { workers },
+        None => runners::Config::default(),
+    };
+    let runtime_ids = runners::harness::runtimes().iter().map(|r| r.id).collect();
+    let runtimes = runners::harness::pick("--runtime", &args.runtimes, runtime_ids)?;
+    runners::harness::pick("--workload", &args.workloads, memory::WORKLOADS.to_vec())?;
+    if let Some(id) = &args.storm_child {
+        return storm_child(id, &config);
+    }
+
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let environment = runners::info::environment(&command);
+    let mut failed = false;
+    let cells = memory::measure_all(&config, &totals, &args.runtimes, &args.workloads, &mut |c| {
+        let line = match &c.outcome {
+            Ok(p) => format!("{:.2} allocations, {:.0} B per {}", p.allocations, p.bytes, c.unit.trim_end_matches('s')),
+            Err(why) => why.to_string(),
+        };
+        eprintln!("{} on {}: {line}", c.workload, c.runtime);
+    });
+    let cells: Vec<MemoryCell> = cells
+        .into_iter()
+        .map(|c| {
+            failed |= matches!(c.outcome, Err(Skipped::Failed(_)));
+            let sizes = c.outcome.as_ref().map(|p| p.sizes.map(|s| s as u64)).unwrap_or_default();
+            let (per, note) = match c.outcome {
+                Ok(p) => (Some(p), None),
+                Err(why) => (None, Some(why.to_string())),
+            };
+            MemoryCell {
+                workload: c.workload.to_owned(),
+                runtime: c.runtime.to_owned(),
+                unit: c.unit.to_owned(),
+                sizes,
+                allocations_per_item: per.map(|p| p.allocations),
+                bytes_per_item: per.map(|p| p.bytes),
+                retained_per_item: per.map(|p| p.retained),
+                note,
+            }
+        })
+        .collect();
+
+    let mut storm = Vec::new();
+    if !args.no_storm {
+        for id in &runtimes {
+            let cell = storm_cell(id, args.workers)?;
+            failed |= cell.note.as_deref().is_some_and(|n| n.starts_with("FAILED"));
+            eprintln!("spawn storm on {id}: {}", storm_line(&cell));
+            storm.push(cell);
+        }
+    }
+
+    let results = MemoryResults { schema: MEMORY_SCHEMA.to_owned(), environment, cells, storm };
+    write_json_atomic(&args.out, &results)?;
+    // The tables, as the report shows them, from the file just written.
+    let report =
+        reports::merge::build(&reports::merge::Inputs { memory: vec![args.out.clone()], ..Default::default() })?;
+    for m in &report.machines {
+        for t in reports::text::memory(m) {
+            print!("{}", reports::terminal::table(&t));
+        }
+    }
+    println!("results: {}", args.out.display());
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn storm_line(c: &StormCell) -> String {
+    match (c.before_bytes, c.peak_bytes, &c.note) {
+        (Some(before), Some(peak), _) => format!(
+            "peak RSS {} -> {} ({} per task)",
+            reports::text::bytes(before as f64),
+            reports::text::bytes(peak as f64),
+            reports::text::bytes(peak.saturating_sub(before) as f64 / c.tasks as f64)
+        ),
+        (_, _, note) => note.clone().unwrap_or_default(),
+    }
+}
+
+/// Runs runtime `id`'s storm in a child process and reads its answer.
+fn storm_cell(id: &str, workers: Option<usize>) -> anyhow::Result<StormCell> {
+    let exe = std::env::current_exe().context("finding this executable to run the storm in a child")?;
+    let mut cmd = Command::new(exe);
+    cmd.args(["--storm-child", id]);
+    if let Some(w) = workers {
+        cmd.args(["--workers", &w.to_string()]);
+    }
+    let out = cmd.output().with_context(|| format!("starting the storm child for {id}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut cell = StormCell {
+        runtime: id.to_owned(),
+        tasks: memory::STORM as u64,
+        before_bytes: None,
+        peak_bytes: None,
+        note: None,
+    };
+    let answer = stdout.lines().rev().find_map(|l| l.strip_prefix("storm: "));
+    match answer.map(|a| a.split_whitespace().collect::<Vec<_>>()) {
+        Some(words) if words.len() == 2 && words.iter().all(|w| w.parse::<u64>().is_ok()) => {
+            cell.before_bytes = words[0].parse().ok();
+            cell.peak_bytes = words[1].parse().ok();
+        }
+        _ => match answer {
+            Some(why) => cell.note = Some(why.to_owned()),
+            None => {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no output");
+                cell.note = Some(format!("FAILED: the child died ({}): {last}", out.status));
+            }
+        },
+    }
+    Ok(cell)
+}
+
+/// In the child: one storm, its answer on stdout as `storm: <before> <peak>`
+/// or `storm: <why not>`.
+fn storm_child(id: &str, config: &runners::Config) -> anyhow::Result<ExitCode> {
+    match memory::storm(id, config) {
+        None => bail!("--storm-child: unknown runtime '{id}'"),
+        Some(Ok([before, peak])) => println!("storm: {before} {peak}"),
+        Some(Err(why)) => println!("storm: {why}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
