@@ -152,6 +152,8 @@ pub struct RuntimeInfo {
     pub no_remote_spawn: Option<&'static str>,
     /// Whether all its tasks run on the thread that calls `block_on`.
     pub one_thread: bool,
+    /// Whether a run uses one instance per worker, each on a shard.
+    pub thread_per_core: bool,
 }
 
 impl RuntimeInfo {
@@ -168,8 +170,8 @@ pub fn runtimes() -> Vec<RuntimeInfo> {
     impl RuntimeVisitor for List {
         fn visit<R: Adapter>(&mut self) {
             let (max_tasks, no_remote_spawn) = (R::LIMITS.max_tasks, R::LIMITS.no_remote_spawn);
-            let (id, summary, one_thread) = (R::ID, R::SUMMARY, R::ONE_THREAD);
-            self.0.push(RuntimeInfo { id, summary, max_tasks, no_remote_spawn, one_thread });
+            let (id, summary, one_thread, thread_per_core) = (R::ID, R::SUMMARY, R::ONE_THREAD, R::THREAD_PER_CORE);
+            self.0.push(RuntimeInfo { id, summary, max_tasks, no_remote_spawn, one_thread, thread_per_core });
         }
     }
     let mut list = List(Vec::new());

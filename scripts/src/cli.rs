@@ -30,8 +30,9 @@ pub enum Command {
     /// Run a matrix of runtimes × workloads, print a table, write JSON results.
     Run(RunArgs),
     /// Sweep worker threads (1 to --max-workers) on the runtimes that use more
-    /// than one: the same cells at each count, written to scaling.json; flags
-    /// cells whose time per item grows with workers.
+    /// than one (thread-per-core ones: a shard per worker): the same cells at
+    /// each count, written to scaling.json; flags cells whose time per item
+    /// grows with workers.
     Scale(ScaleArgs),
     /// Measure what Arena's adapter costs: each runtime's native twins against
     /// the same workloads through the seam, in paired, interleaved rounds.

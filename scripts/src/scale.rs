@@ -1,5 +1,6 @@
 //! `arena scale`: the worker-thread sweep. The cells `arena run` would
-//! measure, restricted to runtimes that use more than one thread, measured
+//! measure, restricted to runtimes that use more than one thread (the
+//! thread-per-core ones run a shard per worker), measured
 //! once per worker count from 1 to `--max-workers` (one child process per
 //! cell, as `run` does), into `scaling.json`; the report shows time per item
 //! by workers and flags the cells that got slower as workers were added.
@@ -24,10 +25,13 @@ pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
         None => runners::Config::default().workers,
     };
     let selection = selection(run)?;
-    // Only runtimes that use more than one thread have workers to scale.
+    // Only runtimes that use more than one thread have workers to scale: the
+    // multi-threaded ones, and the thread-per-core ones (one shard a worker).
     let infos = runners::harness::runtimes();
-    let pairs: Vec<_> =
-        pairs(&selection).into_iter().filter(|(_, r, _)| infos.iter().any(|i| i.id == *r && !i.one_thread)).collect();
+    let pairs: Vec<_> = pairs(&selection)
+        .into_iter()
+        .filter(|(_, r, _)| infos.iter().any(|i| i.id == *r && (!i.one_thread || i.thread_per_core)))
+        .collect();
     if pairs.is_empty() {
         return Err(
             Usage("--runtime: none of these runtimes uses more than one thread; nothing to scale".into()).into()
