@@ -3,17 +3,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::Usage;
-
-/// The runtime configuration `--workers` asks for: at least one worker,
-/// by default one per available core.
-pub fn config(workers: Option<usize>) -> Result<runners::Config, Usage> {
-    match workers {
-        Some(0) => Err(Usage("--workers: must be at least 1".into())),
-        Some(workers) => Ok(runners::Config { workers }),
-        None => Ok(runners::Config::default()),
-    }
-}
+pub use crate::entry::config;
 
 /// Async Runtime Arena: benchmark async Rust runtimes side by side.
 #[derive(Debug, Parser)]

@@ -16,6 +16,16 @@ impl std::fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
+/// The runtime configuration `--workers` asks for: at least one worker,
+/// by default one per available core.
+pub fn config(workers: Option<usize>) -> Result<runners::Config, Usage> {
+    match workers {
+        Some(0) => Err(Usage("--workers: must be at least 1".into())),
+        Some(workers) => Ok(runners::Config { workers }),
+        None => Ok(runners::Config::default()),
+    }
+}
+
 /// Parses `C` from the command line and runs `work` with it.
 pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<ExitCode>) -> ExitCode {
     let args = match C::try_parse() {

@@ -17,7 +17,6 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use entry::Usage;
 use reports::files::write_json_atomic;
 use reports::schema::{MEMORY_SCHEMA, MemoryCell, MemoryResults, StormCell};
 use runners::memory::{self, Skipped, Totals};
@@ -62,11 +61,7 @@ fn main() -> ExitCode {
 }
 
 fn try_main(args: Args) -> anyhow::Result<ExitCode> {
-    let config = match args.workers {
-        Some(0) => return Err(Usage("--workers: must be at least 1".into()).into()),
-        Some(workers) => runners::Config { workers },
-        None => runners::Config::default(),
-    };
+    let config = entry::config(args.workers)?;
     let runtime_ids = runners::harness::runtimes().iter().map(|r| r.id).collect();
     let runtimes = runners::harness::pick("--runtime", &args.runtimes, runtime_ids)?;
     runners::harness::pick("--workload", &args.workloads, memory::WORKLOADS.to_vec())?;
