@@ -13,18 +13,10 @@ use std::time::Duration;
 
 use criterion::Criterion;
 use runners::harness::{Harness, Selection, SizeChoice};
-use workloads::Config;
 
-fn list(var: &str) -> Vec<String> {
-    std::env::var(var)
-        .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
-        .unwrap_or_default()
-}
+mod common;
 
-fn fail(message: String) -> ! {
-    eprintln!("error: {message}");
-    std::process::exit(2)
-}
+use common::{fail, list};
 
 /// criterion's own rule: `CARGO_TARGET_DIR`, else the target directory this
 /// bench binary was built into (`<target>/<profile>/deps/arena-…`).
@@ -46,15 +38,7 @@ fn main() {
     };
     let selection = Selection { runtimes: list("ARENA_RUNTIME"), workloads: list("ARENA_WORKLOAD"), sizes };
     selection.check(["ARENA_RUNTIME", "ARENA_WORKLOAD"]).unwrap_or_else(|e| fail(e.to_string()));
-    let mut config = Config::default();
-    if let Ok(w) = std::env::var("ARENA_WORKERS") {
-        config.workers = w
-            .parse()
-            .ok()
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| fail(format!("ARENA_WORKERS: '{w}' is not a positive number")));
-    }
-    let harness = Harness { config, criterion_dir: criterion_dir(), selection };
+    let harness = Harness { config: common::config(), criterion_dir: criterion_dir(), selection };
     // What these numbers were measured on and built with, beside them.
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let env_file = harness.criterion_dir.join("arena-environment.json");

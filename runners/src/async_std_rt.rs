@@ -69,6 +69,7 @@ impl Runtime for AsyncStd {
     type JoinHandle<T: Send + 'static> = async_std::task::JoinHandle<T>;
     type Remote = AnyThread<AsyncStd>;
     type Tcp = AsyncStdTcp;
+    type Primitives = workloads::primitives::Neutral;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let workers = config.workers.max(1);

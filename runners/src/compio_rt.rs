@@ -71,6 +71,7 @@ impl Runtime for Compio {
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
     type Remote = NoRemote;
     type Tcp = LocalTcp<CompioNet>;
+    type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         compio::runtime::Runtime::new().map(Compio).map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })

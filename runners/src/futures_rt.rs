@@ -13,6 +13,9 @@
 //! handle will cancel the future"), so `detach` is `RemoteHandle::forget`,
 //! and `spawn_detached` spawns without a handle (`spawn_local` / `spawn`). A
 //! panic inside the task is resumed by the `RemoteHandle` in the joiner.
+//!
+//! Of primitives, `futures` ships only `futures::lock::Mutex`
+//! ([`FuturesLock`]); the rest are the neutral ones.
 use std::cell::RefCell;
 use std::future::Future;
 use std::sync::{Arc, Barrier};
@@ -21,6 +24,7 @@ use futures::FutureExt;
 use futures::executor::{LocalPool, LocalSpawner, ThreadPool};
 use futures::future::RemoteHandle;
 use futures::task::{LocalSpawnExt, SpawnExt};
+use workloads::primitives::{AsyncMutex, Neutral, Primitive, Primitives};
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
@@ -47,6 +51,39 @@ fn with_pool<R>(f: impl FnOnce(&ThreadPool) -> R) -> R {
     })
 }
 
+/// `futures::lock`'s `Mutex`, the one primitive `futures` ships; the
+/// others are [`Neutral`]'s.
+#[derive(Debug)]
+pub enum FuturesLock {}
+
+impl Primitives for FuturesLock {
+    const SOURCE: &'static str = "futures::lock";
+    const OWN: &'static [Primitive] = &[Primitive::Mutex];
+
+    type Mutex<T: Send + 'static> = FuturesMutex<T>;
+    type RwLock<T: Send + Sync + 'static> = <Neutral as Primitives>::RwLock<T>;
+    type Semaphore = <Neutral as Primitives>::Semaphore;
+    type Barrier = <Neutral as Primitives>::Barrier;
+    type Notify = <Neutral as Primitives>::Notify;
+    type Watch = <Neutral as Primitives>::Watch;
+}
+
+/// `futures::lock::Mutex` behind the seam's trait.
+#[derive(Debug)]
+pub struct FuturesMutex<T>(futures::lock::Mutex<T>);
+
+impl<T: Send + 'static> AsyncMutex<T> for FuturesMutex<T> {
+    type Guard<'a> = futures::lock::MutexGuard<'a, T>;
+
+    fn new(value: T) -> Self {
+        FuturesMutex(futures::lock::Mutex::new(value))
+    }
+
+    fn lock(&self) -> impl Future<Output = Self::Guard<'_>> + Send {
+        self.0.lock()
+    }
+}
+
 /// `futures-local`: a `LocalPool` run by `run_until` on the `block_on` thread.
 #[derive(Debug)]
 pub struct FuturesLocal {
@@ -65,6 +102,7 @@ impl Runtime for FuturesLocal {
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = NoRemote;
     type Tcp = crate::net::AsyncIoTcp;
+    type Primitives = FuturesLock;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         let pool = LocalPool::new();
@@ -152,6 +190,7 @@ impl Runtime for FuturesPool {
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = ThreadPool;
     type Tcp = crate::net::AsyncIoTcp;
+    type Primitives = FuturesLock;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let workers = config.workers.max(1);

@@ -20,6 +20,11 @@
 //!   `ExecutorProxy::yield_now` awaits (src/executor/mod.rs:2176).
 //! * TCP is `glommio::net` (io_uring), whose `TcpStream` implements the
 //!   `futures::io` traits through futures-lite (src/net/tcp_socket.rs:704).
+//! * Its own primitives are `glommio::sync`'s `RwLock` and `Semaphore`
+//!   ([`GlommioSync`]; src/sync/mod.rs:28), single-thread ones (`Rc` and
+//!   `RefCell` inside), made `Send` like the rest; it has no mutex, barrier,
+//!   notify or watch channel of its own. A lock or semaphore is closed only
+//!   by `close()`, which Arena never calls, so its `Result` is unwrapped.
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -28,11 +33,12 @@ use std::time::Duration;
 use futures::Stream;
 use glommio::{LocalExecutor, LocalExecutorBuilder, Placement};
 use send_wrapper::SendWrapper;
+use workloads::primitives::{AsyncRwLock, AsyncSemaphore, Neutral, Primitive, Primitives};
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
 use crate::Adapter;
 use crate::native::{native_ping_pong, native_spawn_join};
-use crate::net::{LocalNet, LocalTcp};
+use crate::net::{Local, LocalNet, LocalTcp};
 use crate::profile::{Cancelled, Native, accepted, catch};
 use crate::support::native_task_is_join_handle;
 
@@ -40,6 +46,58 @@ use crate::support::native_task_is_join_handle;
 #[derive(Debug)]
 pub struct Glommio {
     ex: LocalExecutor,
+}
+
+/// `glommio::sync`: its `RwLock` and `Semaphore`; the rest are [`Neutral`]'s.
+#[derive(Debug)]
+pub enum GlommioSync {}
+
+impl Primitives for GlommioSync {
+    const SOURCE: &'static str = "glommio::sync";
+    const OWN: &'static [Primitive] = &[Primitive::RwLock, Primitive::Semaphore];
+
+    type Mutex<T: Send + 'static> = <Neutral as Primitives>::Mutex<T>;
+    type RwLock<T: Send + Sync + 'static> = Shard<glommio::sync::RwLock<T>>;
+    type Semaphore = Shard<glommio::sync::Semaphore>;
+    type Barrier = <Neutral as Primitives>::Barrier;
+    type Notify = <Neutral as Primitives>::Notify;
+    type Watch = <Neutral as Primitives>::Watch;
+}
+
+/// A `glommio::sync` primitive, made `Send + Sync` by `send_wrapper` (it
+/// lives and is used on one shard's thread).
+#[derive(Debug)]
+pub struct Shard<P>(SendWrapper<P>);
+
+impl<T: Send + Sync + 'static> AsyncRwLock<T> for Shard<glommio::sync::RwLock<T>> {
+    type Read<'a> = Local<glommio::sync::RwLockReadGuard<'a, T>>;
+    type Write<'a> = Local<glommio::sync::RwLockWriteGuard<'a, T>>;
+
+    fn new(value: T) -> Self {
+        Shard(SendWrapper::new(glommio::sync::RwLock::new(value)))
+    }
+
+    fn read(&self) -> impl Future<Output = Self::Read<'_>> + Send {
+        SendWrapper::new(async move { Local::new(self.0.read().await.expect("Arena never closes a lock")) })
+    }
+
+    fn write(&self) -> impl Future<Output = Self::Write<'_>> + Send {
+        SendWrapper::new(async move { Local::new(self.0.write().await.expect("Arena never closes a lock")) })
+    }
+}
+
+impl AsyncSemaphore for Shard<glommio::sync::Semaphore> {
+    type Permit<'a> = Local<glommio::sync::Permit<'a>>;
+
+    fn new(permits: usize) -> Self {
+        Shard(SendWrapper::new(glommio::sync::Semaphore::new(permits as u64)))
+    }
+
+    fn acquire(&self) -> impl Future<Output = Self::Permit<'_>> + Send {
+        SendWrapper::new(
+            async move { Local::new(self.0.acquire_permit(1).await.expect("Arena never closes a semaphore")) },
+        )
+    }
 }
 
 impl Runtime for Glommio {
@@ -56,6 +114,7 @@ impl Runtime for Glommio {
     type JoinHandle<T: Send + 'static> = SendWrapper<glommio::Task<T>>;
     type Remote = NoRemote;
     type Tcp = LocalTcp<GlommioNet>;
+    type Primitives = GlommioSync;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         let ex = LocalExecutorBuilder::new(Placement::Unbound).make();

@@ -126,6 +126,7 @@ where
     type JoinHandle<T: Send + 'static> = monoio::task::JoinHandle<T>;
     type Remote = NoRemote;
     type Tcp = LocalTcp<MonoioNet>;
+    type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         build::<D>()

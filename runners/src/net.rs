@@ -8,6 +8,7 @@ use std::future::Future;
 use std::io;
 use std::marker::PhantomData;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -16,10 +17,10 @@ use futures::io::{AsyncRead, AsyncWrite};
 use send_wrapper::SendWrapper;
 use workloads::net::Tcp;
 
-/// A `!Send` stream of a thread-per-core runtime, made `Send` by
-/// `send_wrapper` (which panics if it is used or dropped on another thread;
-/// a shard's connections never leave its thread), with the `futures::io`
-/// traits passed through.
+/// A `!Send` value of a thread-per-core runtime (a stream, a lock guard),
+/// made `Send` by `send_wrapper` (which panics if it is used or dropped on
+/// another thread; a shard's connections and locks never leave its thread),
+/// with the `futures::io` traits and `Deref` passed through.
 #[derive(Debug)]
 pub struct Local<T>(SendWrapper<T>);
 
@@ -27,6 +28,20 @@ impl<T> Local<T> {
     /// Wraps `stream`, which stays on the calling thread.
     pub fn new(stream: T) -> Self {
         Local(SendWrapper::new(stream))
+    }
+}
+
+impl<T: Deref> Deref for Local<T> {
+    type Target = T::Target;
+
+    fn deref(&self) -> &T::Target {
+        &self.0
+    }
+}
+
+impl<T: DerefMut> DerefMut for Local<T> {
+    fn deref_mut(&mut self) -> &mut T::Target {
+        &mut self.0
     }
 }
 

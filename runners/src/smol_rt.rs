@@ -58,6 +58,7 @@ impl Runtime for SmolLocal {
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = NoRemote;
     type Tcp = crate::net::AsyncIoTcp;
+    type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         Ok(SmolLocal { ex: LocalExecutor::new() })
@@ -114,6 +115,7 @@ impl Runtime for SmolMt {
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = SmolRemote;
     type Tcp = crate::net::AsyncIoTcp;
+    type Primitives = workloads::primitives::Neutral;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let ex = Arc::new(Executor::new());

@@ -100,6 +100,7 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
     type JoinHandle<T: Send + 'static> = MaybeLost<<TokioCt as Runtime>::JoinHandle<T>>;
     type Remote = NoRemote;
     type Tcp = FaultyTcp<FAULT>;
+    type Primitives = <TokioCt as Runtime>::Primitives;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         if FAULT == UNAVAILABLE {
@@ -378,6 +379,7 @@ impl<R: Runtime> Runtime for Slowed<R> {
     type JoinHandle<T: Send + 'static> = R::JoinHandle<T>;
     type Remote = SlowedRemote<R::Remote>;
     type Tcp = R::Tcp;
+    type Primitives = R::Primitives;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         R::new(config).map(Slowed)

@@ -98,6 +98,7 @@ impl Runtime for Threads {
     type JoinHandle<T: Send + 'static> = ThreadTask<T>;
     type Remote = AnyThread<Threads>;
     type Tcp = BlockingTcp;
+    type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {
         Ok(Threads(()))

@@ -11,6 +11,15 @@
 //! TCP is `tokio::net`, its streams seen through `tokio_util::compat`
 //! (`Compat`: tokio's `AsyncRead`/`AsyncWrite` as `futures::io`'s, the
 //! documented bridge; its `poll_close` is tokio's `poll_shutdown`).
+//!
+//! Its own primitives are `tokio::sync` ([`TokioSync`]): `Mutex`, `RwLock`,
+//! `Semaphore`, `Barrier`, `Notify` and `watch`, each behind an [`Own`]
+//! wrapper that maps it onto the seam's traits (a permit is never refused:
+//! Arena never closes a semaphore). `Notify::notified` is registered from
+//! creation for `notify_waiters` ("The `Notified` future is guaranteed to
+//! receive wakeups from `notify_waiters()` as soon as it has been created,
+//! even if it has not yet been polled", tokio docs of `Notify::notified`),
+//! which is what the seam's `Notify::listen` promises.
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -19,6 +28,10 @@ use std::time::Duration;
 use futures::Stream;
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 use workloads::net::Tcp;
+use workloads::primitives::{
+    AsyncBarrier, AsyncMutex, AsyncRwLock, AsyncSemaphore, Notify, Primitive, Primitives, Watch, WatchReceiver,
+    WatchSender,
+};
 use workloads::{Config, RemoteSpawn, Runtime, StartError};
 
 use crate::Adapter;
@@ -88,6 +101,126 @@ impl Tcp for TokioTcp {
     }
 }
 
+/// `tokio::sync`, tokio's own primitives.
+#[derive(Debug)]
+pub enum TokioSync {}
+
+impl Primitives for TokioSync {
+    const SOURCE: &'static str = "tokio::sync";
+    const OWN: &'static [Primitive] = &[
+        Primitive::Mutex,
+        Primitive::RwLock,
+        Primitive::Semaphore,
+        Primitive::Barrier,
+        Primitive::Notify,
+        Primitive::Watch,
+    ];
+
+    type Mutex<T: Send + 'static> = Own<tokio::sync::Mutex<T>>;
+    type RwLock<T: Send + Sync + 'static> = Own<tokio::sync::RwLock<T>>;
+    type Semaphore = Own<tokio::sync::Semaphore>;
+    type Barrier = Own<tokio::sync::Barrier>;
+    type Notify = Own<tokio::sync::Notify>;
+    type Watch = TokioSync;
+}
+
+/// A `tokio::sync` primitive behind the seam's traits.
+#[derive(Debug, Clone)]
+pub struct Own<P>(P);
+
+impl<T: Send + 'static> AsyncMutex<T> for Own<tokio::sync::Mutex<T>> {
+    type Guard<'a> = tokio::sync::MutexGuard<'a, T>;
+
+    fn new(value: T) -> Self {
+        Own(tokio::sync::Mutex::new(value))
+    }
+
+    fn lock(&self) -> impl Future<Output = Self::Guard<'_>> + Send {
+        self.0.lock()
+    }
+}
+
+impl<T: Send + Sync + 'static> AsyncRwLock<T> for Own<tokio::sync::RwLock<T>> {
+    type Read<'a> = tokio::sync::RwLockReadGuard<'a, T>;
+    type Write<'a> = tokio::sync::RwLockWriteGuard<'a, T>;
+
+    fn new(value: T) -> Self {
+        Own(tokio::sync::RwLock::new(value))
+    }
+
+    fn read(&self) -> impl Future<Output = Self::Read<'_>> + Send {
+        self.0.read()
+    }
+
+    fn write(&self) -> impl Future<Output = Self::Write<'_>> + Send {
+        self.0.write()
+    }
+}
+
+impl AsyncSemaphore for Own<tokio::sync::Semaphore> {
+    type Permit<'a> = tokio::sync::SemaphorePermit<'a>;
+
+    fn new(permits: usize) -> Self {
+        Own(tokio::sync::Semaphore::new(permits))
+    }
+
+    async fn acquire(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.0.acquire().await.expect("Arena never closes a semaphore")
+    }
+}
+
+impl AsyncBarrier for Own<tokio::sync::Barrier> {
+    fn new(n: usize) -> Self {
+        Own(tokio::sync::Barrier::new(n))
+    }
+
+    async fn wait(&self) -> bool {
+        self.0.wait().await.is_leader()
+    }
+}
+
+impl Notify for Own<tokio::sync::Notify> {
+    type Listener<'a> = tokio::sync::futures::Notified<'a>;
+
+    fn new() -> Self {
+        Own(tokio::sync::Notify::new())
+    }
+
+    fn listen(&self) -> tokio::sync::futures::Notified<'_> {
+        self.0.notified()
+    }
+
+    fn notify_all(&self) {
+        self.0.notify_waiters()
+    }
+}
+
+impl Watch for TokioSync {
+    type Sender = Own<tokio::sync::watch::Sender<u64>>;
+    type Receiver = Own<tokio::sync::watch::Receiver<u64>>;
+
+    fn channel() -> (Self::Sender, Self::Receiver) {
+        // Receivers count the initial value as seen: they wait for a send.
+        let (tx, rx) = tokio::sync::watch::channel(0);
+        (Own(tx), Own(rx))
+    }
+}
+
+impl WatchSender for Own<tokio::sync::watch::Sender<u64>> {
+    fn send(&self, value: u64) {
+        // `send_replace` never refuses, receivers or not.
+        self.0.send_replace(value);
+    }
+}
+
+impl WatchReceiver for Own<tokio::sync::watch::Receiver<u64>> {
+    async fn changed(&mut self) -> Option<u64> {
+        // `changed` reports an unseen value before it reports a closed channel.
+        self.0.changed().await.ok()?;
+        Some(*self.0.borrow_and_update())
+    }
+}
+
 impl<const MT: bool> Runtime for Tokio<MT> {
     const ID: &'static str = if MT { "tokio-mt" } else { "tokio-ct" };
     const SUMMARY: &'static str = if MT {
@@ -100,6 +233,7 @@ impl<const MT: bool> Runtime for Tokio<MT> {
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
     type Remote = Remote;
     type Tcp = TokioTcp;
+    type Primitives = TokioSync;
 
     fn new(config: &Config) -> Result<Self, StartError> {
         let mut builder = if MT {

@@ -6,6 +6,7 @@ mod common;
 
 use runners::host::Host;
 use runners::{Adapter, Config};
+use workloads::primitives::Primitives;
 use workloads::{Runtime, Workload, not_applicable};
 
 fn config() -> Config {
@@ -16,8 +17,11 @@ fn config() -> Config {
 fn check<R: Adapter, W: Workload>() {
     let size = W::SIZES.test;
     if let Some(reason) = not_applicable::<W, R>(size) {
-        // Only a declared limit may keep a workload off a runtime.
-        assert!(W::needs(size).remote_spawn && R::LIMITS.no_remote_spawn.is_some(), "{}: {reason}", W::NAME);
+        // Only a declared limit, or a native variant on a runtime without
+        // that primitive of its own, may keep a workload off a runtime.
+        let remote = W::needs(size).remote_spawn && R::LIMITS.no_remote_spawn.is_some();
+        let no_own = W::NATIVE.is_some_and(|kind| !R::Primitives::OWN.contains(&kind));
+        assert!(remote || no_own, "{}: {reason}", W::NAME);
         return;
     }
     if common::start::<R>(&config()).is_none() {
@@ -83,6 +87,41 @@ fn detached_tasks_finish<R: Runtime>() {
     assert_eq!(got, 3);
 }
 
+/// A runtime lists a primitive in `Primitives::OWN` exactly when its type
+/// is not the neutral one: a native cell never measures async-lock under
+/// another name, and no own primitive goes unmeasured.
+fn own_primitives_are_own<R: Runtime>() {
+    use std::any::type_name;
+    use workloads::primitives::{Neutral, Primitive};
+    type P<R> = <R as Runtime>::Primitives;
+    let differs = [
+        (
+            Primitive::Mutex,
+            type_name::<<P<R> as Primitives>::Mutex<u64>>() != type_name::<<Neutral as Primitives>::Mutex<u64>>(),
+        ),
+        (
+            Primitive::RwLock,
+            type_name::<<P<R> as Primitives>::RwLock<u64>>() != type_name::<<Neutral as Primitives>::RwLock<u64>>(),
+        ),
+        (
+            Primitive::Semaphore,
+            type_name::<<P<R> as Primitives>::Semaphore>() != type_name::<<Neutral as Primitives>::Semaphore>(),
+        ),
+        (
+            Primitive::Barrier,
+            type_name::<<P<R> as Primitives>::Barrier>() != type_name::<<Neutral as Primitives>::Barrier>(),
+        ),
+        (
+            Primitive::Notify,
+            type_name::<<P<R> as Primitives>::Notify>() != type_name::<<Neutral as Primitives>::Notify>(),
+        ),
+        (Primitive::Watch, type_name::<<P<R> as Primitives>::Watch>() != type_name::<<Neutral as Primitives>::Watch>()),
+    ];
+    for (kind, own_type) in differs {
+        assert_eq!(P::<R>::OWN.contains(&kind), own_type, "{}: {kind} in OWN vs its type", R::ID);
+    }
+}
+
 macro_rules! runtime_modules {
     ($($rt:ident: $ty:ty),* $(,)?) => {
         $(
@@ -103,6 +142,11 @@ macro_rules! runtime_modules {
                 #[test]
                 fn detached_tasks_finish() {
                     super::detached_tasks_finish::<R>();
+                }
+
+                #[test]
+                fn own_primitives_are_listed() {
+                    super::own_primitives_are_own::<R>();
                 }
 
                 #[test]

@@ -1,5 +1,7 @@
-//! Fan-out: one producer broadcasting to many subscribers, and many tasks
-//! told at once to shut down.
+//! Fan-out: one producer broadcasting to many subscribers (every message
+//! to each), publishing to many watchers (the newest value to each), and
+//! many tasks told at once to shut down.
+use std::marker::PhantomData;
 use std::pin::pin;
 use std::time::Duration;
 
@@ -8,6 +10,8 @@ use futures::future::{self, Either, FutureExt};
 use futures::{StreamExt, poll};
 
 use crate::check::{join_sum, mix, mix_sum};
+use crate::primitives::{Primitive, Primitives, Side, Watch, WatchReceiver, WatchSender};
+use crate::sync::native;
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// Subscribers in `broadcast`.
@@ -66,6 +70,64 @@ impl Workload for Broadcast {
         let producer = R::spawn(async move {
             for i in 0..size as u64 {
                 tx.broadcast(i).await.expect("subscribers alive");
+            }
+            // Dropping the sender closes the channel: the subscribers end.
+        });
+        producer.await;
+        Run::checksum(join_sum(subscribers).await)
+    }
+}
+
+/// One producer publishes `1..=size` through a latest-value channel (the
+/// neutral [`Latest`](crate::primitives::Latest), or the runtime's own
+/// watch channel), yielding after each; 8 subscribers follow it.
+#[derive(Debug)]
+pub struct WatchFanout<S>(PhantomData<S>);
+
+impl<S: Side> Workload for WatchFanout<S> {
+    const NAME: &'static str = if S::NATIVE { "watch_native" } else { "watch" };
+    const FAMILY: Family = Family::Channels;
+    const SUMMARY: &'static str = if S::NATIVE {
+        "as watch, with the runtime's own watch channel (n/a on a runtime without one)"
+    } else {
+        "1 producer publishes 1..=size through a latest-value channel (async_broadcast, capacity 1, overwriting), \
+         a yield_now after each, to 8 subscribers; each must see only rising values and the last one"
+    };
+    const UNIT: &'static str = "updates";
+    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
+    const NATIVE: Option<Primitive> = native::<S>(Primitive::Watch);
+
+    fn needs(_: usize) -> Needs {
+        Needs { tasks: SUBSCRIBERS as u64 + 1, remote_spawn: false }
+    }
+
+    fn expected(size: usize) -> u64 {
+        mix(size as u64).wrapping_mul(SUBSCRIBERS as u64)
+    }
+
+    async fn run<R: Runtime>(size: usize) -> Run {
+        let (tx, rx) = <<S::On<R> as Primitives>::Watch as Watch>::channel();
+        // Every subscriber exists before the first value is sent.
+        let subscribers: Vec<_> = (0..SUBSCRIBERS)
+            .map(|_| {
+                let mut rx = rx.clone();
+                R::spawn(async move {
+                    let (mut last, mut rising) = (0u64, true);
+                    while let Some(value) = rx.changed().await {
+                        // A value seen twice, or an older one after a newer.
+                        rising &= value > last;
+                        last = value;
+                    }
+                    // The channel closed: the newest value must have been seen.
+                    if rising && last == size as u64 { mix(last) } else { 0 }
+                })
+            })
+            .collect();
+        drop(rx);
+        let producer = R::spawn(async move {
+            for value in 1..=size as u64 {
+                tx.send(value);
+                R::yield_now().await;
             }
             // Dropping the sender closes the channel: the subscribers end.
         });

@@ -29,6 +29,7 @@ pub mod check;
 pub mod contract;
 pub mod fanout;
 pub mod net;
+pub mod primitives;
 mod runtime;
 pub mod select;
 pub mod service;
@@ -75,14 +76,22 @@ macro_rules! with_workloads {
             echo_64k: $crate::net::Echo<65536>,
             accept_storm: $crate::net::AcceptStorm,
             broadcast: $crate::fanout::Broadcast,
+            watch: $crate::fanout::WatchFanout<$crate::primitives::Neutral>,
+            watch_native: $crate::fanout::WatchFanout<$crate::primitives::Native>,
             graceful_shutdown: $crate::fanout::GracefulShutdown,
             buffer_unordered: $crate::streams::BufferUnordered,
             futures_unordered: $crate::streams::FuturesUnorderedN,
-            mutex_await: $crate::sync::MutexCounter<$crate::sync::HeldAcrossAwait>,
+            mutex_await: $crate::sync::MutexCounter<$crate::sync::HeldAcrossAwait<$crate::primitives::Neutral>>,
+            mutex_await_native: $crate::sync::MutexCounter<$crate::sync::HeldAcrossAwait<$crate::primitives::Native>>,
             mutex_sync: $crate::sync::MutexCounter<$crate::sync::ShortSection>,
-            rwlock_read: $crate::sync::RwLockRead,
-            semaphore: $crate::sync::SemaphoreLimit,
-            barrier_fanout: $crate::sync::BarrierFanout,
+            rwlock_read: $crate::sync::RwLockRead<$crate::primitives::Neutral>,
+            rwlock_read_native: $crate::sync::RwLockRead<$crate::primitives::Native>,
+            semaphore: $crate::sync::SemaphoreLimit<$crate::primitives::Neutral>,
+            semaphore_native: $crate::sync::SemaphoreLimit<$crate::primitives::Native>,
+            barrier_fanout: $crate::sync::BarrierFanout<$crate::primitives::Neutral>,
+            barrier_fanout_native: $crate::sync::BarrierFanout<$crate::primitives::Native>,
+            notify_fanout: $crate::sync::NotifyFanout<$crate::primitives::Neutral>,
+            notify_fanout_native: $crate::sync::NotifyFanout<$crate::primitives::Native>,
             blocking_offload: $crate::blocking::Blocking<true>,
             blocking_inline: $crate::blocking::Blocking<false>,
             mixed_service: $crate::service::MixedService,

@@ -28,6 +28,9 @@
 //!   [`Runtime::Tcp`]: [`crate::net::Tcp`] streams are `futures::io` ones with
 //!   `TCP_NODELAY` set, and connections are ended by dropping the stream, the
 //!   one way of closing every runtime agrees on.
+//! * **Locks and events are chosen by the workload**, through
+//!   [`Runtime::Primitives`] ([`crate::primitives`]): a workload either uses
+//!   the runtime-neutral ones on every runtime or asks for the runtime's own.
 //!
 //! # Thread-per-core runtimes
 //!
@@ -46,6 +49,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::net::Tcp;
+use crate::primitives::Primitives;
 
 /// How a runtime is configured for one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +125,11 @@ pub trait Runtime: Sized + 'static {
     /// Loopback TCP on this runtime: its own sockets, or its compat layer,
     /// as `futures::io` streams.
     type Tcp: Tcp;
+    /// The async primitives this runtime ships ([`Neutral`] where it ships
+    /// none of its own, or re-exports the neutral ones).
+    ///
+    /// [`Neutral`]: crate::primitives::Neutral
+    type Primitives: Primitives;
 
     /// Builds the runtime (threads, reactors) for the given configuration.
     fn new(config: &Config) -> Result<Self, StartError>;

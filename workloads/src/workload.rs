@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use crate::primitives::{Primitive, Primitives};
 use crate::{Limits, Runtime};
 
 /// The families workloads belong to (grouping for listings and reports).
@@ -135,6 +136,10 @@ pub trait Workload: 'static {
     /// What the latency samples in [`Run::latency`] time, for a workload
     /// that records them ("timer lateness: …"); `None` for one that does not.
     const LATENCY: Option<&'static str> = None;
+    /// The runtime's own primitive this workload measures, if it is the
+    /// [`Native`](crate::primitives::Native) variant of a workload: a
+    /// runtime without its own ([`Primitives::OWN`]) is "n/a" for it.
+    const NATIVE: Option<Primitive> = None;
 
     /// Items of work done at `size` (for cost per item).
     fn items(size: usize) -> u64 {
@@ -190,7 +195,10 @@ pub fn verify<W: Workload, R: Runtime>(size: usize, run: &Run) -> Result<(), Mis
 
 /// Why a runtime cannot run a workload at a size, if it cannot.
 pub fn not_applicable<W: Workload, R: Runtime>(size: usize) -> Option<String> {
-    refusal(R::ID, &R::LIMITS, W::needs(size))
+    match W::NATIVE {
+        Some(kind) if !R::Primitives::OWN.contains(&kind) => Some(format!("n/a: {} has no {kind} of its own", R::ID)),
+        _ => refusal(R::ID, &R::LIMITS, W::needs(size)),
+    }
 }
 
 /// Why runtime `id` with `limits` cannot meet `needs`, if it cannot.
