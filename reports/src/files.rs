@@ -151,6 +151,11 @@ pub fn read_gate(path: &Path) -> Result<crate::gate::GateRun, FileError> {
     read_tagged(path, crate::gate::SCHEMA)
 }
 
+/// Reads a gate self-test's tally (`selftest.json`).
+pub fn read_selftest(path: &Path) -> Result<crate::selftest::Selftest, FileError> {
+    read_tagged(path, crate::selftest::SCHEMA)
+}
+
 /// Reads `arena-environment.json`, which `cargo bench` writes beside criterion's output.
 pub fn read_environment(path: &Path) -> Result<Environment, FileError> {
     read_json(path)

@@ -105,6 +105,10 @@ pub struct ModeTally {
     pub expect: Expect,
     /// Where instruction counts came from in the last run.
     pub instructions: String,
+    /// What every run of it was given (injection, cells, size, budget): a
+    /// resumed self-test adds runs only to a tally of the same settings.
+    #[serde(default)]
+    pub settings: String,
     /// The runs, in order.
     pub runs: Vec<RunRecord>,
     /// The cells, in the gate's order.
@@ -119,6 +123,7 @@ impl ModeTally {
             inject,
             expect,
             instructions: String::new(),
+            settings: String::new(),
             runs: Vec::new(),
             cells: Vec::new(),
         }
@@ -172,7 +177,8 @@ pub struct Selftest {
     pub schema: String,
     /// The `arena` binary compared with itself.
     pub binary: String,
-    /// Runs per mode.
+    /// Runs per mode asked for (a mode with fewer is not finished: the
+    /// self-test was stopped, and `--resume` goes on with it).
     pub runs: usize,
     /// Modes run.
     pub modes: Vec<ModeTally>,
@@ -184,12 +190,24 @@ pub struct Selftest {
     pub environment: Environment,
 }
 
+impl Selftest {
+    /// Whether a mode has fewer runs than asked for.
+    pub fn unfinished(&self) -> bool {
+        self.modes.iter().any(|m| m.runs.len() < self.runs)
+    }
+}
+
 /// The self-test as a table: one row per mode × cell.
 pub fn table(s: &Selftest) -> Table {
     let header =
         ["mode", "cell", "meter", "expected", "regressed", "inconclusive", "ok", "other", "median change", "met"];
+    let state = match (s.passed, s.unfinished()) {
+        (true, _) => "passed",
+        (false, true) => "unfinished",
+        (false, false) => "FAILED",
+    };
     let mut t = Table {
-        title: format!("Gate self-test: {} ({} runs per mode)", if s.passed { "passed" } else { "FAILED" }, s.runs),
+        title: format!("Gate self-test: {state} ({} runs per mode)", s.runs),
         header: header.iter().map(|h| h.to_string()).collect(),
         rows: Vec::new(),
         emphasis: Vec::new(),

@@ -322,9 +322,14 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct GateSelftestArgs {
-    /// Runs of each mode.
+    /// Runs of each mode (with --resume: in all, counting the runs already tallied).
     #[arg(long, default_value_t = 10)]
     pub runs: usize,
+    /// Go on with the tally in <out>/selftest.json: add runs to each mode
+    /// until it has --runs (the tally is rewritten after every run, so a
+    /// long self-test can be spread over several sittings).
+    #[arg(long)]
+    pub resume: bool,
     /// Modes to run (comma list or repeated): instructions-inject,
     /// instructions-aa, wall-inject, wall-aa [default: all four].
     #[arg(long = "mode", value_delimiter = ',')]

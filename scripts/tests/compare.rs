@@ -115,6 +115,7 @@ fn the_selftest_refuses_bad_input_in_one_line_and_writes_nothing() {
         (vec!["--wall-inject-pct=-3"], "error: --wall-inject-pct: '-3' is not between 0 and 100"),
         (vec!["--bin", "/no/such/arena"], "error: --bin /no/such/arena: no such file"),
         (vec!["--mode", "instructions-aa", "--instruction-runtime", "tokio"], "error: arena compare refused the run"),
+        (vec!["--resume"], "error: --resume: "),
     ] {
         assert_refused(&selftest(&out, &args), &args, message);
         assert!(!out.join("selftest.json").exists(), "{args:?} wrote a tally");
@@ -145,4 +146,23 @@ fn the_selftest_tallies_what_the_gate_decided() {
     assert_eq!(inject.runs.iter().map(|r| r.seed).collect::<Vec<_>>(), [7, 8]);
     assert!(out.join("instructions-aa/run-2/gate.json").is_file());
     assert!(out.join("selftest.md").is_file());
+
+    // Resumed: one more run of one mode, numbered and seeded after the first two;
+    // the other mode's two runs are kept, so the self-test of three is unfinished.
+    let resume = ["--resume", "--runs", "3", "--mode", "instructions-aa", "--seed", "7"];
+    let result = selftest(&out, &[&resume[..], &cell[..]].concat());
+    assert_eq!(result.status.code(), Some(1), "{}", String::from_utf8_lossy(&result.stdout));
+    let tally = reports::files::read_selftest(&out.join("selftest.json")).unwrap();
+    assert!(tally.unfinished() && !tally.passed);
+    let aa = tally.modes.iter().find(|m| m.name == "instructions-aa").unwrap();
+    assert_eq!(aa.runs.iter().map(|r| r.seed).collect::<Vec<_>>(), [7, 8, 9]);
+    assert_eq!(aa.cells[0].runs(), 3);
+    assert!(out.join("instructions-aa/run-3/gate.json").is_file());
+    assert_eq!(tally.modes.iter().find(|m| m.name == "instructions-inject").unwrap().runs.len(), 2);
+
+    // Other settings are not added to that tally.
+    let other = [&resume[..], &["--instruction-runtime", "tokio-ct", "--instruction-workload", "ping_pong"]].concat();
+    let args = [&other[..], &["--size", "400"]].concat();
+    assert_refused(&selftest(&out, &args), &args, "error: --resume: ");
+    assert_eq!(reports::files::read_selftest(&out.join("selftest.json")).unwrap(), tally);
 }

@@ -11,12 +11,17 @@
 //!
 //! The injected slowdown is `runners::testing::Slowed`, calibrated per cell
 //! by `compare` itself (`--inject-pct`).
+//!
+//! The tally is rewritten after every run. `--resume` goes on with it,
+//! adding runs to each mode until it has `--runs`, so a wall-time self-test
+//! longer than one sitting (ten runs of ten minutes per mode) can be spread
+//! over several; a mode is only resumed with the settings it was run with.
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use reports::files::{read_gate, write_atomic, write_json_atomic};
+use reports::files::{read_gate, read_selftest, write_atomic, write_json_atomic};
 use reports::selftest::{self, Expect, ModeTally, Selftest};
 
 use super::pct;
@@ -65,15 +70,41 @@ pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
     };
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..u64::MAX / 2));
     let (counter, source) = super::instruction_source(false);
-    let mut tallies = Vec::new();
+    let tally_path = args.out.join("selftest.json");
+    // Modes tallied before (--resume), this run's own modes replacing theirs as they go.
+    let mut tallies = if args.resume { earlier(&tally_path)? } else { Vec::new() };
     let mut skipped = Vec::new();
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let mut result = Selftest {
+        schema: selftest::SCHEMA.to_owned(),
+        binary: bin.display().to_string(),
+        runs: args.runs,
+        modes: Vec::new(),
+        skipped: Vec::new(),
+        passed: false,
+        environment: runners::info::environment(&command),
+    };
     for mode in &modes {
         if !mode.wall && counter.is_none() {
             skipped.push(format!("{}: no instruction counts here ({source})", mode.name));
             continue;
         }
-        let mut tally = ModeTally::new(mode.name, mode.inject, mode.expect);
-        for i in 0..args.runs {
+        let settings = settings(&args, mode);
+        let mut tally = match tallies.iter().position(|t: &ModeTally| t.name == mode.name) {
+            Some(i) if tallies[i].settings == settings => tallies.remove(i),
+            Some(i) => bail!(Usage(format!(
+                "--resume: {} ran {} with {}, not {settings}",
+                tally_path.display(),
+                mode.name,
+                tallies[i].settings
+            ))),
+            None => {
+                let mut t = ModeTally::new(mode.name, mode.inject, mode.expect);
+                t.settings = settings;
+                t
+            }
+        };
+        for i in tally.runs.len()..args.runs {
             let dir = args.out.join(mode.name).join(format!("run-{}", i + 1));
             let start = Instant::now();
             let code = compare(&bin, &args, mode, seed + i as u64, &dir)?;
@@ -93,28 +124,51 @@ pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
                     .join(", ")
             );
             tally.add(&run, seconds, &gate_json.display().to_string());
+            // Written after every run: a stopped self-test keeps what it measured.
+            result.modes = tallies.iter().chain([&tally]).cloned().collect();
+            write(&args.out, &result)?;
         }
         tallies.push(tally);
     }
-    let passed = !tallies.is_empty() && tallies.iter().all(ModeTally::passed);
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
-    let result = Selftest {
-        schema: selftest::SCHEMA.to_owned(),
-        binary: bin.display().to_string(),
-        runs: args.runs,
-        modes: tallies,
-        skipped,
-        passed,
-        environment: runners::info::environment(&command),
-    };
+    result.modes = tallies;
+    result.skipped = skipped;
+    result.passed = !result.modes.is_empty() && !result.unfinished() && result.modes.iter().all(ModeTally::passed);
     print!("{}", reports::terminal::table(&selftest::table(&result)));
     for s in &result.skipped {
         println!("skipped {s}");
     }
-    write_json_atomic(&args.out.join("selftest.json"), &result)?;
-    write_atomic(&args.out.join("selftest.md"), selftest::markdown(&result).as_bytes())?;
-    println!("results: {}", args.out.join("selftest.json").display());
-    Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    write(&args.out, &result)?;
+    println!("results: {}", tally_path.display());
+    Ok(if result.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// The modes of the tally being resumed.
+fn earlier(path: &Path) -> anyhow::Result<Vec<ModeTally>> {
+    match read_selftest(path) {
+        Ok(s) => Ok(s.modes),
+        Err(e) if e.is_not_found() => bail!(Usage(format!("--resume: {} does not exist", path.display()))),
+        Err(e) => bail!(Usage(format!("--resume: {e}"))),
+    }
+}
+
+/// What a mode's runs are given, as one line: runs are added to a tally
+/// only under the same settings.
+fn settings(args: &GateSelftestArgs, mode: &Mode) -> String {
+    let (runtimes, workloads) = if mode.wall {
+        (&args.wall_runtimes, &args.wall_workloads)
+    } else {
+        (&args.instruction_runtimes, &args.instruction_workloads)
+    };
+    let inject = mode.inject.map_or("none".to_owned(), |p| format!("{:.2} %", p * 100.0));
+    let budget = if mode.wall { format!(", budget {} s", args.budget_s) } else { String::new() };
+    format!("inject {inject}, {} x {}, size {}{budget}", runtimes.join(","), workloads.join(","), args.size)
+}
+
+/// Writes the tally and its Markdown into `out`.
+fn write(out: &Path, result: &Selftest) -> anyhow::Result<()> {
+    write_json_atomic(&out.join("selftest.json"), result)?;
+    write_atomic(&out.join("selftest.md"), selftest::markdown(result).as_bytes())?;
+    Ok(())
 }
 
 /// One `arena compare` run of `mode`, output in `dir`; its exit code, which
