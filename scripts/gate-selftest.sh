@@ -8,6 +8,7 @@
 # its expectation, 1 when one did not, 2 on bad arguments.
 #   scripts/gate-selftest.sh                       # all four modes, 10 runs each
 #   scripts/gate-selftest.sh --runs 3 --mode wall-inject,wall-aa
+#   scripts/gate-selftest.sh --mode wall-inject,wall-aa --budget-s 600 --resume   # go on with a tally
 # Arguments go to `arena gate-selftest` (see `arena gate-selftest --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
