@@ -10,8 +10,7 @@ use futures::future::{self, Either, FutureExt};
 use futures::{StreamExt, poll};
 
 use crate::check::{join_sum, mix, mix_sum};
-use crate::primitives::{Primitive, Primitives, Side, Watch, WatchReceiver, WatchSender};
-use crate::sync::native;
+use crate::primitives::{Primitive, Primitives, Side, Watch, WatchReceiver, WatchSender, native};
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// Subscribers in `broadcast`.

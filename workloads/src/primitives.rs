@@ -176,6 +176,12 @@ pub trait Side: 'static {
     type On<R: Runtime>: Primitives;
 }
 
+/// What a workload on side `S` declares as [`Workload::NATIVE`](crate::Workload::NATIVE):
+/// `Some(kind)` on the [`Native`] side, `None` on the neutral one.
+pub const fn native<S: Side>(kind: Primitive) -> Option<Primitive> {
+    if S::NATIVE { Some(kind) } else { None }
+}
+
 /// The runtime's own primitives ([`Runtime::Primitives`]).
 #[derive(Debug)]
 pub enum Native {}

@@ -21,7 +21,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::check::{join_sum, mix, mix_sum};
-use crate::primitives::{AsyncBarrier, AsyncMutex, AsyncRwLock, AsyncSemaphore, Notify, Primitive, Primitives, Side};
+use crate::primitives::{
+    AsyncBarrier, AsyncMutex, AsyncRwLock, AsyncSemaphore, Notify, Primitive, Primitives, Side, native,
+};
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// Tasks contending in the lock workloads.
@@ -95,11 +97,6 @@ pub trait Holding: 'static {
     const NATIVE: Option<Primitive> = None;
     /// The counter on runtime `R`.
     type Counter<R: Runtime>: LockedCounter;
-}
-
-/// `Some(kind)` for the [`Native`](crate::primitives::Native) side, `None` for the neutral one.
-pub const fn native<S: Side>(kind: Primitive) -> Option<Primitive> {
-    if S::NATIVE { Some(kind) } else { None }
 }
 
 /// An async mutex held across a `yield_now` (`mutex_await`: `async_lock::Mutex`;
