@@ -259,6 +259,38 @@ pub struct Injection {
     pub target: f64,
     /// Burn per poll in 1/256 units (`runners::testing::BURN_FRACTION`), per cell (`runtime/workload`).
     pub units: Vec<(String, u64)>,
+    /// What each wall-time cell's burn was sized from (absent in files
+    /// written before it was recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wall: Vec<(String, WallCalibration)>,
+}
+
+/// The inputs a wall-time burn was sized from: head's unburned batch time,
+/// its polls per batch and a burn unit's time, pooled over several fresh
+/// processes (one process alone gave burns 3.5 times apart for one cell).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WallCalibration {
+    /// Fresh head processes measured.
+    pub processes: usize,
+    /// Median unburned batch, nanoseconds (every batch of every process).
+    pub batch_ns: f64,
+    /// Median polls per batch (every counted batch of every process).
+    pub polls: f64,
+    /// Median nanoseconds one burn unit takes.
+    pub unit_ns: f64,
+}
+
+impl fmt::Display for WallCalibration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "batch {}, {:.0} polls, {:.3} ns a unit, over {} processes",
+            crate::text::duration(self.batch_ns),
+            self.polls,
+            self.unit_ns,
+            self.processes
+        )
+    }
 }
 
 /// A whole gate run: the `arena-gate/2` file.
@@ -355,6 +387,10 @@ pub fn summary_lines(run: &GateRun) -> Vec<String> {
     lines.push(format!("instruction counts: {}", run.instructions));
     if let Some(inj) = &run.injected {
         lines.push(format!("injected slowdown: {:+.2} % of each head batch (self-test)", inj.target * 100.0));
+        for (cell, c) in &inj.wall {
+            let units = inj.units.iter().find(|(u, _)| u == cell).map_or(0, |(_, u)| *u);
+            lines.push(format!("  {cell}: {units}/256 units a poll, from {c}"));
+        }
     }
     lines.push(format!("verdict: {} (exit {})", run.verdict, run.verdict.exit_code()));
     lines
@@ -441,6 +477,17 @@ mod tests {
         assert_eq!(decide(iv(0.0, -0.005, 0.005), noisy, 0.01).0, Verdict::Ok);
         assert_eq!(decide(iv(0.01, 0.0, 0.02), quiet, 0.01).0, Verdict::Inconclusive);
         assert_eq!(decide(iv(-0.05, -0.06, -0.04), quiet, 0.01).0, Verdict::Improved);
+    }
+
+    #[test]
+    fn an_injection_without_wall_inputs_still_reads() {
+        let old: Injection =
+            serde_json::from_str(r#"{"target": 0.03, "units": [["tokio-mt/ping_pong", 1781]]}"#).unwrap();
+        assert!(old.wall.is_empty());
+        let c = WallCalibration { processes: 5, batch_ns: 40e6, polls: 20_000.0, unit_ns: 0.5 };
+        let new = Injection { wall: vec![("tokio-mt/ping_pong".into(), c)], ..old };
+        assert_eq!(serde_json::from_str::<Injection>(&serde_json::to_string(&new).unwrap()).unwrap(), new);
+        assert_eq!(new.wall[0].1.to_string(), "batch 40 ms, 20000 polls, 0.500 ns a unit, over 5 processes");
     }
 
     #[test]

@@ -101,6 +101,31 @@ fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
     assert_eq!(points[0]["unit"], "instructions");
 }
 
+/// A wall-time injection records what its burn was sized from, and the
+/// burn follows from it (the verdict is the machine's noise: not checked).
+#[test]
+fn a_wall_injection_records_its_calibration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gate");
+    let mut args = vec!["--base-bin", ARENA, "--head-bin", ARENA, "--runtime", "tokio-ct", "--workload", "ping_pong"];
+    args.extend(["--size", "300", "--meter", "wall", "--budget-s", "1", "--inject-pct", "3", "--seed", "1"]);
+    let result = compare(&out, &args);
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(matches!(result.status.code(), Some(0 | 1 | 3)), "{stdout}{}", stderr(&result));
+    let run: GateRun = serde_json::from_slice(&std::fs::read(out.join("gate.json")).unwrap()).unwrap();
+    assert_eq!(run.cells[0].meter, "wall");
+    assert!(run.cells[0].change.is_some(), "{:?}", run.cells[0]);
+    let injected = run.injected.expect("an injection");
+    let [(cell, units)] = &injected.units[..] else { panic!("{injected:?}") };
+    let [(wall_cell, c)] = &injected.wall[..] else { panic!("{injected:?}") };
+    assert_eq!((cell.as_str(), wall_cell.as_str()), ("tokio-ct/ping_pong", "tokio-ct/ping_pong"));
+    assert_eq!(c.processes, 5);
+    assert!(c.batch_ns > 0.0 && c.polls >= 300.0 && c.unit_ns > 0.0, "{c:?}");
+    let sized = 0.03 * c.batch_ns / (c.polls * c.unit_ns) * runners::testing::BURN_FRACTION as f64;
+    assert_eq!(*units, (sized.round() as u64).max(1), "{c:?}");
+    assert!(stdout.contains(&format!("tokio-ct/ping_pong: {units}/256 units a poll, from batch ")), "{stdout}");
+}
+
 fn selftest(out: &Path, extra: &[&str]) -> Output {
     arena("gate-selftest", out, extra)
 }

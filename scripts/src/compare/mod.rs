@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use reports::files::{write_atomic, write_json_atomic};
-use reports::gate::{self as gate, Build, GateCell, GateRun, Injection, Interval, Verdict};
+use reports::gate::{self as gate, Build, GateCell, GateRun, Injection, Interval, Verdict, WallCalibration};
 use runners::gate::Meter;
 use runners::harness::{RuntimeInfo, WorkloadInfo, pick};
 
@@ -186,15 +186,19 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let mut rng = fastrand::Rng::with_seed(seed);
     // Bonferroni within each meter; each interval cuts half its cell's rate from each end.
     let alphas = gate::cell_alphas(settings.alpha, &cells.iter().map(|c| c.meter == Meter::Wall).collect::<Vec<_>>());
-    let (mut measured, mut units) = (Vec::new(), Vec::new());
+    let (mut measured, mut units, mut wall) = (Vec::new(), Vec::new(), Vec::new());
     let bar = indicatif::ProgressBar::new(cells.len() as u64);
     for (cell, alpha) in cells.iter().zip(alphas) {
         bar.set_message(format!("{}/{}", cell.runtime.id, cell.workload.name));
         let mut m = Measurement::new(cell, &settings);
         let result = m.run(cell, &builds, &settings, &logs, &mut rng);
         let gated = m.finish(cell, result, alpha / 2.0, &mut rng);
+        let name = format!("{}/{}", cell.runtime.id, cell.workload.name);
+        if let Some(c) = m.calibration.take() {
+            wall.push((name.clone(), c));
+        }
         if let Some(u) = m.burn {
-            units.push((format!("{}/{}", cell.runtime.id, cell.workload.name), u));
+            units.push((name, u));
         }
         bar.println(format!("{}/{}/{}: {}", gated.runtime, gated.workload, gated.size, gated.verdict));
         measured.push(gated);
@@ -212,7 +216,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         seed,
         threshold_instructions: settings.threshold_instructions,
         threshold_wall: settings.threshold_wall,
-        injected: settings.inject.map(|target| Injection { target, units }),
+        injected: settings.inject.map(|target| Injection { target, units, wall }),
         cells: measured,
         verdict,
         environment: runners::info::environment(&command),
@@ -263,6 +267,8 @@ struct Measurement {
     head_ratios: Vec<f64>,
     aa_ratios: Vec<f64>,
     burn: Option<u64>,
+    /// What a wall-time burn was sized from.
+    calibration: Option<WallCalibration>,
     threshold: f64,
 }
 
@@ -287,6 +293,7 @@ impl Measurement {
             head_ratios: Vec::new(),
             aa_ratios: Vec::new(),
             burn: None,
+            calibration: None,
             threshold,
         }
     }
@@ -301,27 +308,34 @@ impl Measurement {
         rng: &mut fastrand::Rng,
     ) -> Result<(), String> {
         let start = Instant::now();
+        let start_worker = |b: &Build| {
+            let launch = Launch {
+                binary: Path::new(&b.binary),
+                runtime: cell.runtime.id,
+                workload: cell.workload.name,
+                size: cell.size,
+                meter: cell.meter,
+                // Every build runs as `Slowed` (see `calibrate_counted_burn`); only head burns.
+                inject: s.inject.is_some(),
+                workers: s.workers,
+                log_dir: logs,
+                role: &b.role,
+            };
+            Worker::start(&launch).map_err(|e| format!("{}: {e}", b.role))
+        };
         for session in 0.. {
-            let mut workers = Vec::new();
-            for b in builds {
-                let launch = Launch {
-                    binary: Path::new(&b.binary),
-                    runtime: cell.runtime.id,
-                    workload: cell.workload.name,
-                    size: cell.size,
-                    meter: cell.meter,
-                    // Every build runs as `Slowed` (see `calibrate_burn`); only head burns.
-                    inject: s.inject.is_some(),
-                    workers: s.workers,
-                    log_dir: logs,
-                    role: &b.role,
-                };
-                workers.push(Worker::start(&launch).map_err(|e| format!("{}: {e}", b.role))?);
-            }
+            let mut workers = builds.iter().map(start_worker).collect::<Result<Vec<_>, _>>()?;
             if session == 0 {
                 self.size_batches(cell.meter, &mut workers[0])?;
-                if let Some(target) = s.inject {
-                    self.burn = Some(calibrate_burn(&mut workers, cell.meter, self.iters, target)?);
+                match (s.inject, cell.meter) {
+                    (None, _) => {}
+                    (Some(target), Meter::Wall) => {
+                        let c = calibrate_wall_burn(&mut workers[2], || start_worker(&builds[2]), self.iters)?;
+                        let units = wall_burn(&c, target);
+                        workers[2].burn(units).map_err(|e| format!("head: {e}"))?;
+                        (self.burn, self.calibration) = (Some(units), Some(c));
+                    }
+                    (Some(target), _) => self.burn = Some(calibrate_counted_burn(&mut workers, self.iters, target)?),
                 }
             } else if let Some(units) = self.burn {
                 workers[2].burn(units).map_err(|e| format!("head: {e}"))?;
@@ -433,35 +447,77 @@ fn scaled_iters(iters: u64, cost: f64, target: f64) -> u64 {
     ((iters as f64 * target / cost).round() as u64).max(1)
 }
 
-/// Sets head's per-poll burn so that head costs `target` more than base.
-/// Every build runs as [`runners::testing::Slowed`] and base and base2 burn
-/// nothing, so base runs head's very code and the slowdown is the burn
-/// alone. Instruction counts are exact: a trial burn gives the slope, and
-/// secant steps against base settle the burn to within 2 % of the target.
-/// Wall time is too noisy to calibrate by measuring slowdowns (a burn
-/// measured to ±10 % of 3 % would take longer than the comparison), so it is
-/// sized from things that do not vary: head burns, per batch, CPU work equal
-/// to `target` × its unburned batch time, from the polls in a batch (counted)
-/// and the nanoseconds a burn unit takes (timed). Where a batch's polls run
-/// one after another (ping_pong: each message waits for the previous reply)
-/// that is the slowdown; where they overlap on several threads it is less,
-/// which only makes detecting it harder. The gate's measured change says
-/// what it came to.
-fn calibrate_burn(workers: &mut [Worker], meter: Meter, iters: u64, target: f64) -> Result<u64, String> {
+/// Fresh head processes a wall-time burn is sized over, and the batches
+/// each times and counts. The wall self-test of 2026-11-30 sized it in one
+/// process (15 timed batches, 5 counted, one burn timing of 5 × 10⁷ units,
+/// ~55 ms): over ten runs of tokio-mt ping_pong that gave 506 to 1781
+/// (/256) units a poll, and the gate measured +0.81 % to +3.63 % for a 3 %
+/// target, in proportion (about 0.002 % a unit in every run): the sizing
+/// varied, not the slowdown a unit causes. A probe of eight fresh processes
+/// afterwards: polls per batch identical to within 8 in 180 036, batch
+/// medians 40.7–49.3 ms, a unit 1.05–1.29 ns, so single processes size
+/// 1350–1962; the 506 needs one timing ~3× off, as a VM's stolen time
+/// during the short burn timing would make it. Each input is now the
+/// median over every process, with two burn timings in each.
+const CALIBRATION: (usize, usize, usize) = (5, 9, 5);
+
+/// Measures, unburned, what a wall-time burn is sized from, over
+/// [`CALIBRATION`]'s processes: `head` and fresh ones from `fresh`.
+fn calibrate_wall_burn(
+    head: &mut Worker,
+    mut fresh: impl FnMut() -> Result<Worker, String>,
+    iters: u64,
+) -> Result<WallCalibration, String> {
+    const UNITS: u64 = 10_000_000;
     let head_err = |e: String| format!("head: {e}");
-    if meter == Meter::Wall {
-        let head = &mut workers[2];
-        head.burn(0).map_err(head_err)?;
-        let mut batch: Vec<f64> = (0..15).map(|_| head.run(iters)).collect::<Result<_, _>>().map_err(head_err)?;
-        let mut polls: Vec<f64> =
-            (0..5).map(|_| head.polls(iters).map(|p| p as f64)).collect::<Result<_, _>>().map_err(head_err)?;
-        const UNITS: u64 = 10_000_000;
-        let unit_ns = head.burn_cost(UNITS).map_err(head_err)? as f64 / UNITS as f64;
-        let per_poll = target * gate::median(&mut batch) / (gate::median(&mut polls) * unit_ns);
-        let fractions = (per_poll * runners::testing::BURN_FRACTION as f64).round().max(1.0) as u64;
-        head.burn(fractions).map_err(head_err)?;
-        return Ok(fractions);
+    let (processes, timed, counted) = CALIBRATION;
+    let (mut batch, mut polls, mut unit) = (Vec::new(), Vec::new(), Vec::new());
+    let mut measure = |w: &mut Worker| -> Result<(), String> {
+        w.burn(0).map_err(head_err)?;
+        unit.push(w.burn_cost(UNITS).map_err(head_err)? as f64 / UNITS as f64);
+        for _ in 0..timed {
+            batch.push(w.run(iters).map_err(head_err)?);
+        }
+        for _ in 0..counted {
+            polls.push(w.polls(iters).map_err(head_err)? as f64);
+        }
+        unit.push(w.burn_cost(UNITS).map_err(head_err)? as f64 / UNITS as f64);
+        Ok(())
+    };
+    measure(head)?;
+    for _ in 1..processes {
+        measure(&mut fresh()?)?;
     }
+    let median = gate::median;
+    Ok(WallCalibration {
+        processes,
+        batch_ns: median(&mut batch),
+        polls: median(&mut polls),
+        unit_ns: median(&mut unit),
+    })
+}
+
+/// Head's per-poll burn, in 1/[`runners::testing::BURN_FRACTION`] units,
+/// for a wall-time slowdown of `target`: CPU work equal to `target` × the
+/// unburned batch, spread over the batch's polls. Wall time is too noisy to
+/// size it by measuring slowdowns (a burn measured to ±10 % of 3 % would
+/// take longer than the comparison). Where a batch's polls run one after
+/// another (ping_pong: each message waits for the previous reply) that is
+/// the slowdown; where they overlap on several threads it is less, which
+/// only makes detecting it harder. The gate's measured change says what it
+/// came to.
+fn wall_burn(c: &WallCalibration, target: f64) -> u64 {
+    let per_poll = target * c.batch_ns / (c.polls * c.unit_ns);
+    (per_poll * runners::testing::BURN_FRACTION as f64).round().max(1.0) as u64
+}
+
+/// Sets head's per-poll burn so that head costs `target` more than base in
+/// instructions. Every build runs as [`runners::testing::Slowed`] and base
+/// and base2 burn nothing, so base runs head's very code and the slowdown is
+/// the burn alone; counts are exact, so a trial burn gives the slope and
+/// secant steps against base settle the burn to within 2 % of the target.
+fn calibrate_counted_burn(workers: &mut [Worker], iters: u64, target: f64) -> Result<u64, String> {
+    let head_err = |e: String| format!("head: {e}");
     // Head's cost at `fractions` relative to base's, minus one.
     let slowdown = |workers: &mut [Worker], fractions: u64| -> Result<f64, String> {
         let base = workers[0].run(iters).map_err(|e| format!("base: {e}"))?;
