@@ -276,7 +276,7 @@ pub struct WallCalibration {
     pub batch_ns: f64,
     /// Median polls per batch (every counted batch of every process).
     pub polls: f64,
-    /// Median nanoseconds one burn unit takes.
+    /// Median nanoseconds one burn unit takes (two timings in every process).
     pub unit_ns: f64,
 }
 

@@ -452,13 +452,14 @@ fn scaled_iters(iters: u64, cost: f64, target: f64) -> u64 {
 /// process (15 timed batches, 5 counted, one burn timing of 5 × 10⁷ units,
 /// ~55 ms): over ten runs of tokio-mt ping_pong that gave 506 to 1781
 /// (/256) units a poll, and the gate measured +0.81 % to +3.63 % for a 3 %
-/// target, in proportion (about 0.002 % a unit in every run): the sizing
+/// target, in proportion (0.0016–0.0022 % a unit in every run): the sizing
 /// varied, not the slowdown a unit causes. A probe of eight fresh processes
 /// afterwards: polls per batch identical to within 8 in 180 036, batch
 /// medians 40.7–49.3 ms, a unit 1.05–1.29 ns, so single processes size
-/// 1350–1962; the 506 needs one timing ~3× off, as a VM's stolen time
-/// during the short burn timing would make it. Each input is now the
-/// median over every process, with two burn timings in each.
+/// 1350–1962; 506 takes one input ~3× off, which fits the short burn
+/// timing catching a stretch of a VM's stolen time. Each input is now the
+/// median of all the processes' batches, counts and timings (two burn
+/// timings in each process).
 const CALIBRATION: (usize, usize, usize) = (5, 9, 5);
 
 /// Measures, unburned, what a wall-time burn is sized from, over
