@@ -7,12 +7,11 @@ use std::process::{Command, Output};
 use reports::files::read_results;
 use reports::schema::{RESULTS_SCHEMA, Status};
 
+mod common;
+use common::{assert_refused, stderr};
+
 fn arena(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_arena")).args(args).output().expect("arena runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Fast measurement settings for tests (the numbers are not the point).
@@ -36,11 +35,7 @@ fn unknown_names_and_bad_sizes_are_one_line_errors_with_exit_2_and_no_files() {
         (vec!["--samples", "3"], "--samples: criterion needs at least 10"),
         (vec!["--workers", "0"], "--workers: must be at least 1"),
     ] {
-        let result = run(&out, &args);
-        assert_eq!(result.status.code(), Some(2), "{args:?}");
-        let err = stderr(&result);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with(&format!("error: {flag}")), "{err}");
+        assert_refused(&run(&out, &args), &format!("error: {flag}"));
         assert!(!out.exists(), "{args:?} wrote files");
     }
 }
@@ -80,9 +75,7 @@ fn a_run_writes_measured_and_skipped_cells() {
 fn report_without_any_input_is_a_one_line_error_naming_what_it_looked_for() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_arena")).arg("report").current_dir(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = assert_refused(&out, "error: ");
     for default in
         ["target/arena/results.json", "target/criterion", "target/arena/conformance.json", "target/arena/memory.json"]
     {
@@ -98,10 +91,7 @@ fn report_of_a_damaged_file_alone_names_it_and_writes_nothing() {
     std::fs::write(&bad, r#"{"schema": "arena-results/1", "cells": ["#).unwrap();
     let report = dir.path().join("report");
     let out = arena(&["report", "--results", bad.to_str().unwrap(), "--out", report.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.starts_with(&format!("error: nothing to report: {}: ", bad.display())), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_refused(&out, &format!("error: nothing to report: {}: ", bad.display()));
     assert!(!report.exists(), "nothing written");
 }
 
@@ -110,8 +100,7 @@ fn report_rejects_a_baseline_that_is_a_path() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report");
     let out = arena(&["report", "--baseline", "../x", "--out", report.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: --baseline: '../x' is not a criterion baseline name"), "{}", stderr(&out));
+    assert_refused(&out, "error: --baseline: '../x' is not a criterion baseline name");
     assert!(!report.exists());
 }
 
@@ -170,20 +159,14 @@ fn list_names_every_runtime() {
 #[test]
 fn an_unknown_flag_is_a_one_line_error() {
     let out = arena(&["run", "--runtimes", "tokio-ct"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("--runtimes"), "{err}");
+    assert!(assert_refused(&out, "error: ").contains("--runtimes"));
 }
 
 #[test]
 fn overhead_measures_both_twins_and_rejects_unknown_runtimes() {
-    let bad = arena(&["overhead", "--runtime", "tokyo"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).starts_with("error: --runtime: unknown name 'tokyo'"), "{}", stderr(&bad));
-    let bad = arena(&["overhead", "--workers", "0"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert_eq!(stderr(&bad), "error: --workers: must be at least 1\n");
+    assert_refused(&arena(&["overhead", "--runtime", "tokyo"]), "error: --runtime: unknown name 'tokyo'");
+    let err = assert_refused(&arena(&["overhead", "--workers", "0"]), "error: ");
+    assert_eq!(err, "error: --workers: must be at least 1\n");
 
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("overhead.json");
@@ -292,9 +275,7 @@ fn conformance_names_are_checked_and_test_runtimes_stay_hidden() {
             "error: --probe: unknown name 'no_such_probe' (valid: drop_unpolled_handle,",
         ),
     ] {
-        let out = conformance(&json, false, &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&out).starts_with(start), "{}", stderr(&out));
+        assert_refused(&conformance(&json, false, &args), start);
         assert!(!json.exists(), "{args:?} wrote {}", json.display());
     }
 }
@@ -332,11 +313,7 @@ fn scale_sweeps_workers_on_multi_threaded_runtimes_only() {
         (vec!["--max-workers", "0"], "--max-workers: must be at least 1"),
         (vec!["--runtime", "tokio"], "--runtime: unknown name 'tokio'"),
     ] {
-        let result = scale(&args);
-        assert_eq!(result.status.code(), Some(2), "{args:?}");
-        let err = stderr(&result);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with(&format!("error: {flag}")), "{err}");
+        assert_refused(&scale(&args), &format!("error: {flag}"));
         assert!(!out.exists(), "{args:?} wrote files");
     }
 

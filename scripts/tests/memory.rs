@@ -6,12 +6,11 @@ use std::process::{Command, Output};
 use reports::files::read_memory;
 use reports::schema::MEMORY_SCHEMA;
 
+mod common;
+use common::{assert_refused, stderr};
+
 fn memory(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_arena-memory")).args(args).output().expect("arena-memory runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
@@ -25,11 +24,7 @@ fn unknown_names_are_one_line_errors_with_exit_2_and_no_file() {
     ] {
         let mut all = vec!["--out", out.to_str().unwrap()];
         all.extend(args.iter().copied());
-        let result = memory(&all);
-        assert_eq!(result.status.code(), Some(2), "{args:?}");
-        let err = stderr(&result);
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with(&format!("error: {flag}")), "{err}");
+        assert_refused(&memory(&all), &format!("error: {flag}"));
         assert!(!out.exists(), "{args:?} wrote a file");
     }
 }
