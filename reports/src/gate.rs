@@ -257,36 +257,40 @@ pub struct GateCell {
 pub struct Injection {
     /// The slowdown asked for (relative).
     pub target: f64,
-    /// Burn per poll in 1/256 units (`runners::testing::BURN_FRACTION`), per cell (`runtime/workload`).
+    /// Instruction-count cells' burn per poll in 1/256 units
+    /// (`runners::testing::BURN_FRACTION`), per cell (`runtime/workload`).
     pub units: Vec<(String, u64)>,
-    /// What each wall-time cell's burn was sized from (absent in files
-    /// written before it was recorded).
+    /// Wall-time cells' burn, once a batch, and what it was sized from.
+    /// (Files written before 2026-12 burned wall cells per poll, listed
+    /// them in `units` and may hold a `wall` list, which is not read.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub wall: Vec<(String, WallCalibration)>,
+    pub per_batch: Vec<(String, BatchBurn)>,
 }
 
-/// The inputs a wall-time burn was sized from: head's unburned batch time,
-/// its polls per batch and a burn unit's time, pooled over several fresh
+/// A wall-time cell's burn: units of `runners::testing::burn` that head
+/// burns at the start of every batch, sized as the slowdown asked for ×
+/// head's unburned batch ÷ a unit's time, both pooled over several fresh
 /// processes (one process alone gave burns 3.5 times apart for one cell).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WallCalibration {
+pub struct BatchBurn {
+    /// Units burned at the start of every batch.
+    pub units: u64,
     /// Fresh head processes measured.
     pub processes: usize,
     /// Median unburned batch, nanoseconds (every batch of every process).
     pub batch_ns: f64,
-    /// Median polls per batch (every counted batch of every process).
-    pub polls: f64,
     /// Median nanoseconds one burn unit takes (two timings in every process).
     pub unit_ns: f64,
 }
 
-impl fmt::Display for WallCalibration {
+impl fmt::Display for BatchBurn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "batch {}, {:.0} polls, {:.3} ns a unit, over {} processes",
+            "{} units at the start of each batch ({}), from batch {} and {:.3} ns a unit, over {} processes",
+            self.units,
+            crate::text::duration(self.units as f64 * self.unit_ns),
             crate::text::duration(self.batch_ns),
-            self.polls,
             self.unit_ns,
             self.processes
         )
@@ -387,9 +391,11 @@ pub fn summary_lines(run: &GateRun) -> Vec<String> {
     lines.push(format!("instruction counts: {}", run.instructions));
     if let Some(inj) = &run.injected {
         lines.push(format!("injected slowdown: {:+.2} % of each head batch (self-test)", inj.target * 100.0));
-        for (cell, c) in &inj.wall {
-            let units = inj.units.iter().find(|(u, _)| u == cell).map_or(0, |(_, u)| *u);
-            lines.push(format!("  {cell}: {units}/256 units a poll, from {c}"));
+        for (cell, units) in &inj.units {
+            lines.push(format!("  {cell}: {units}/256 units a poll"));
+        }
+        for (cell, burn) in &inj.per_batch {
+            lines.push(format!("  {cell}: {burn}"));
         }
     }
     lines.push(format!("verdict: {} (exit {})", run.verdict, run.verdict.exit_code()));
@@ -480,14 +486,21 @@ mod tests {
     }
 
     #[test]
-    fn an_injection_without_wall_inputs_still_reads() {
-        let old: Injection =
-            serde_json::from_str(r#"{"target": 0.03, "units": [["tokio-mt/ping_pong", 1781]]}"#).unwrap();
-        assert!(old.wall.is_empty());
-        let c = WallCalibration { processes: 5, batch_ns: 40e6, polls: 20_000.0, unit_ns: 0.5 };
-        let new = Injection { wall: vec![("tokio-mt/ping_pong".into(), c)], ..old };
+    fn an_injection_reads_with_or_without_per_batch_burns() {
+        // As written before wall cells burned once a batch: the per-poll `wall` list is not read.
+        let old: Injection = serde_json::from_str(
+            r#"{"target": 0.03, "units": [["tokio-mt/ping_pong", 1781]],
+                "wall": [["tokio-mt/ping_pong", {"processes": 5, "batch_ns": 4e7, "polls": 2e5, "unit_ns": 1.0}]]}"#,
+        )
+        .unwrap();
+        assert!(old.per_batch.is_empty());
+        let burn = BatchBurn { units: 2_400_000, processes: 5, batch_ns: 40e6, unit_ns: 0.5 };
+        let new = Injection { units: vec![], per_batch: vec![("tokio-mt/ping_pong".into(), burn)], ..old };
         assert_eq!(serde_json::from_str::<Injection>(&serde_json::to_string(&new).unwrap()).unwrap(), new);
-        assert_eq!(new.wall[0].1.to_string(), "batch 40 ms, 20000 polls, 0.500 ns a unit, over 5 processes");
+        assert_eq!(
+            new.per_batch[0].1.to_string(),
+            "2400000 units at the start of each batch (1.200 ms), from batch 40 ms and 0.500 ns a unit, over 5 processes"
+        );
     }
 
     #[test]

@@ -17,9 +17,9 @@
 //!   the work [`Slowed`](crate::testing::Slowed) burns per poll from now on,
 //!   in 1/[`BURN_FRACTION`](crate::testing::BURN_FRACTION) units;
 //!   worker: `ok 0`;
-//! * driver: `polls <iters>`, only with injection: one batch, as `run`
-//!   would measure it, counting the polls of `Slowed` futures; worker:
-//!   `ok <polls>`;
+//! * driver: `burn-block-on <units>`, only with injection: the work
+//!   `Slowed` burns at the start of every `block_on` from now on (a batch is
+//!   one `block_on`), in whole units; worker: `ok 0`;
 //! * driver: `burn-cost <units>`, only with injection: burns `units` units
 //!   five times on this thread; worker: `ok <nanoseconds>`, the median;
 //! * driver: `quit`, or end of input: the worker exits 0;
@@ -61,7 +61,7 @@ use perf_event::events::Hardware;
 use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
 
 use crate::harness::{RuntimeInfo, UnknownName, WorkloadInfo};
-use crate::testing::{Slowed, burn, count_polls, set_burn};
+use crate::testing::{Slowed, burn, set_block_on_burn, set_burn};
 use crate::{Adapter, RuntimeVisitor};
 
 /// The protocol's name and version, in the worker's `ready` line.
@@ -281,7 +281,7 @@ impl<R: Runtime, I: BufRead, O: Write> WorkloadVisitor for FindWorkload<'_, '_, 
 enum Command {
     Run(u64),
     Burn(u64),
-    Polls(u64),
+    BurnBlockOn(u64),
     BurnCost(u64),
     Quit,
 }
@@ -292,7 +292,7 @@ fn parse(line: &str) -> Result<Command, GateError> {
     let command = match (words.next(), words.next().map(str::parse::<u64>)) {
         (Some("run"), Some(Ok(iters))) if iters > 0 => Command::Run(iters),
         (Some("burn"), Some(Ok(units))) => Command::Burn(units),
-        (Some("polls"), Some(Ok(iters))) if iters > 0 => Command::Polls(iters),
+        (Some("burn-block-on"), Some(Ok(units))) => Command::BurnBlockOn(units),
         (Some("burn-cost"), Some(Ok(units))) => Command::BurnCost(units),
         (Some("quit"), None) => Command::Quit,
         _ => return Err(bad()),
@@ -319,7 +319,7 @@ fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out
     for line in input.lines() {
         let line = line?;
         let command = parse(&line)?;
-        if !spec.inject && matches!(command, Command::Burn(_) | Command::Polls(_) | Command::BurnCost(_)) {
+        if !spec.inject && matches!(command, Command::Burn(_) | Command::BurnBlockOn(_) | Command::BurnCost(_)) {
             return Err(GateError::Protocol(format!("{line} (this worker was started without injection)")));
         }
         let value = match command {
@@ -328,15 +328,9 @@ fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out
                 set_burn(units);
                 0
             }
-            Command::Polls(iters) => {
-                let (ran, polls) = count_polls(|| match spec.meter {
-                    Meter::Wall => fresh_batch::<R, W>(spec, iters),
-                    Meter::Instructions | Meter::Callgrind => {
-                        measured_region::<R, W>(&rt, size, iters).map_err(GateError::WrongAnswer).map(|()| 0)
-                    }
-                });
-                ran?;
-                polls
+            Command::BurnBlockOn(units) => {
+                set_block_on_burn(units);
+                0
             }
             Command::BurnCost(units) => {
                 let mut nanos: Vec<u64> = (0..5)
@@ -429,20 +423,25 @@ mod tests {
         result.unwrap();
         assert_eq!(out.lines().nth(1), Some("ok 0"));
         set_burn(0);
-        for command in ["burn 100", "polls 1", "burn-cost 1000"] {
+        for command in ["burn 100", "burn-block-on 1", "burn-cost 1000"] {
             let (result, _) = talk(&spec("smol-local", "spawn_join", false), command);
             assert!(matches!(result, Err(GateError::Protocol(_))), "{command}: {result:?}");
         }
     }
 
     #[test]
-    fn an_injected_worker_counts_polls_and_times_its_burn() {
-        // ping_pong at size 50: every round trip polls both tasks at least once.
-        let (result, out) = talk(&spec("smol-local", "ping_pong", true), "polls 1\npolls 3\nburn-cost 100000\n");
+    fn an_injected_worker_burns_in_its_batches_and_times_its_burn() {
+        // 3 × 10⁸ dependent multiply-adds take over 0.1 s on any CPU (at
+        // least 4 cycles each); the batch alone takes microseconds. Only a
+        // lower bound: noise can make a batch slower, never faster.
+        let units = 300_000_000;
+        let commands = format!("burn-block-on {units}\nrun 1\nburn-block-on 0\nburn-cost 100000\n");
+        let (result, out) = talk(&spec("tokio-ct", "ping_pong", true), &commands);
         result.unwrap();
         let values: Vec<u64> = out.lines().skip(1).map(|l| l.strip_prefix("ok ").unwrap().parse().unwrap()).collect();
-        assert!(values[0] >= 2 * 50 && values[1] >= 3 * 2 * 50, "{values:?}");
-        assert!(values[2] > 0, "{values:?}");
+        assert_eq!((values[0], values[2]), (0, 0), "{values:?}");
+        assert!(values[1] > 100_000_000, "the burn is inside the batch: {values:?}");
+        assert!(values[3] > 0, "{values:?}");
     }
 
     #[test]

@@ -12,8 +12,9 @@
 //!   `broken-loses-tasks` silently drops every third spawned task and
 //!   `broken-corrupts-bytes` flips a bit in every 50th TCP read: the tests
 //!   show the workloads' checksums, the harness and the contract catch them.
-//! * [`Slowed`] wraps any runtime and burns a set amount of work per poll:
-//!   the regression gate's self-test injects a calibrated slowdown with it.
+//! * [`Slowed`] wraps any runtime and burns a set amount of work per poll
+//!   and per `block_on`: the regression gate's self-test injects a
+//!   calibrated slowdown with it.
 use std::cell::Cell;
 use std::future::{Future, ready};
 use std::io;
@@ -307,14 +308,29 @@ static COUNTING: AtomicBool = AtomicBool::new(false);
 static POLLS: AtomicU64 = AtomicU64::new(0);
 
 /// Runs `f` and returns its result with the number of polls of [`Slowed`]
-/// futures (on any thread) while it ran: the wall-time self-test sizes its
-/// burn per poll from it.
+/// futures (on any thread) while it ran: how `examples/burn_probe.rs`
+/// sizes a per-poll burn.
 pub fn count_polls<T>(f: impl FnOnce() -> T) -> (T, u64) {
     POLLS.store(0, Ordering::SeqCst);
     COUNTING.store(true, Ordering::SeqCst);
     let out = f();
     COUNTING.store(false, Ordering::SeqCst);
     (out, POLLS.load(Ordering::SeqCst))
+}
+
+/// Whole units of [`burn`] every [`Slowed`] `block_on` burns first.
+static BLOCK_ON_BURN: AtomicU64 = AtomicU64::new(0);
+
+/// Sets the work every [`Slowed`] `block_on` burns from now on, on the
+/// calling thread, before it starts its future: a serial slowdown that no
+/// task runs beside, so it costs its own time in full. (Work spread over
+/// polls does not: on tokio-mt ping_pong, work worth 3 % of a batch cost
+/// about 1.2 % spread as a few units a poll and 3 % burned once a batch
+/// (`cargo run --release -p runners --example burn_probe`); the CPU overlaps
+/// short burns with the stalls around them, by an amount that varies from
+/// one runtime instance to the next.)
+pub fn set_block_on_burn(units: u64) {
+    BLOCK_ON_BURN.store(units, Ordering::Relaxed);
 }
 
 /// One poll's share of the burn rate: the same instructions whatever the
@@ -349,9 +365,10 @@ impl<F: Future> Future for Burning<F> {
 }
 
 /// Runtime `R` made slower on purpose: every task it spawns and every future
-/// it blocks on burns [`set_burn`]'s work per poll. The regression gate's
-/// self-test runs every build as `Slowed` and burns work in head only, so
-/// the injected slowdown is the burn alone, not the wrapper.
+/// it blocks on burns [`set_burn`]'s work per poll, and every `block_on`
+/// burns [`set_block_on_burn`]'s first. The regression gate's self-test runs
+/// every build as `Slowed` and burns work in head only, so the injected
+/// slowdown is the burn alone, not the wrapper.
 #[derive(Debug)]
 pub struct Slowed<R>(R);
 
@@ -386,6 +403,7 @@ impl<R: Runtime> Runtime for Slowed<R> {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
+        burn(BLOCK_ON_BURN.load(Ordering::Relaxed));
         self.0.block_on(Burning { inner: future })
     }
 

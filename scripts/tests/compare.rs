@@ -6,6 +6,9 @@ use std::process::{Command, Output};
 
 use reports::gate::GateRun;
 
+mod common;
+use common::{assert_refused, stderr};
+
 const ARENA: &str = env!("CARGO_BIN_EXE_arena");
 
 /// `arena <command> --out <out> <extra…>`.
@@ -17,18 +20,6 @@ fn arena(command: &str, out: &Path, extra: &[&str]) -> Output {
 
 fn compare(out: &Path, extra: &[&str]) -> Output {
     arena("compare", out, extra)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Exit 2 with one line on stderr that starts with `message`.
-fn assert_refused(result: &Output, args: &[&str], message: &str) {
-    let err = stderr(result);
-    assert_eq!(result.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with(message), "{args:?}: {err}");
 }
 
 #[test]
@@ -51,7 +42,7 @@ fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
         (vec!["--base-bin", ARENA], "error: the following required arguments were not provided"),
     ] {
         let with_work = [&args[..], &["--work-dir", work.to_str().unwrap()]].concat();
-        assert_refused(&compare(&out, &with_work), &args, message);
+        assert_refused(&compare(&out, &with_work), message);
         assert!(!out.exists() && !work.exists(), "{args:?} wrote files");
     }
 }
@@ -101,8 +92,9 @@ fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
     assert_eq!(points[0]["unit"], "instructions");
 }
 
-/// A wall-time injection records what its burn was sized from, and the
-/// burn follows from it (the verdict is the machine's noise: not checked).
+/// A wall-time injection burns once a batch and records what that burn was
+/// sized from; the burn follows from it (the verdict is the machine's
+/// noise: not checked).
 #[test]
 fn a_wall_injection_records_its_calibration() {
     let dir = tempfile::tempdir().unwrap();
@@ -116,14 +108,16 @@ fn a_wall_injection_records_its_calibration() {
     assert_eq!(run.cells[0].meter, "wall");
     assert!(run.cells[0].change.is_some(), "{:?}", run.cells[0]);
     let injected = run.injected.expect("an injection");
-    let [(cell, units)] = &injected.units[..] else { panic!("{injected:?}") };
-    let [(wall_cell, c)] = &injected.wall[..] else { panic!("{injected:?}") };
-    assert_eq!((cell.as_str(), wall_cell.as_str()), ("tokio-ct/ping_pong", "tokio-ct/ping_pong"));
-    assert_eq!(c.processes, 5);
-    assert!(c.batch_ns > 0.0 && c.polls >= 300.0 && c.unit_ns > 0.0, "{c:?}");
-    let sized = 0.03 * c.batch_ns / (c.polls * c.unit_ns) * runners::testing::BURN_FRACTION as f64;
-    assert_eq!(*units, (sized.round() as u64).max(1), "{c:?}");
-    assert!(stdout.contains(&format!("tokio-ct/ping_pong: {units}/256 units a poll, from batch ")), "{stdout}");
+    assert!(injected.units.is_empty(), "no per-poll burn in wall time: {injected:?}");
+    let [(cell, burn)] = &injected.per_batch[..] else { panic!("{injected:?}") };
+    assert_eq!(cell, "tokio-ct/ping_pong");
+    assert_eq!(burn.processes, 5);
+    assert!(burn.batch_ns > 0.0 && burn.unit_ns > 0.0, "{burn:?}");
+    assert_eq!(burn.units, ((0.03 * burn.batch_ns / burn.unit_ns).round() as u64).max(1), "{burn:?}");
+    assert!(
+        stdout.contains(&format!("tokio-ct/ping_pong: {} units at the start of each batch (", burn.units)),
+        "{stdout}"
+    );
 }
 
 fn selftest(out: &Path, extra: &[&str]) -> Output {
@@ -142,7 +136,7 @@ fn the_selftest_refuses_bad_input_in_one_line_and_writes_nothing() {
         (vec!["--mode", "instructions-aa", "--instruction-runtime", "tokio"], "error: arena compare refused the run"),
         (vec!["--resume"], "error: --resume: "),
     ] {
-        assert_refused(&selftest(&out, &args), &args, message);
+        assert_refused(&selftest(&out, &args), message);
         assert!(!out.join("selftest.json").exists(), "{args:?} wrote a tally");
     }
 }
@@ -188,6 +182,6 @@ fn the_selftest_tallies_what_the_gate_decided() {
     // Other settings are not added to that tally.
     let other = [&resume[..], &["--instruction-runtime", "tokio-ct", "--instruction-workload", "ping_pong"]].concat();
     let args = [&other[..], &["--size", "400"]].concat();
-    assert_refused(&selftest(&out, &args), &args, "error: --resume: ");
+    assert_refused(&selftest(&out, &args), "error: --resume: ");
     assert_eq!(reports::files::read_selftest(&out.join("selftest.json")).unwrap(), tally);
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use reports::files::{write_atomic, write_json_atomic};
-use reports::gate::{self as gate, Build, GateCell, GateRun, Injection, Interval, Verdict, WallCalibration};
+use reports::gate::{self as gate, BatchBurn, Build, GateCell, GateRun, Injection, Interval, Verdict};
 use runners::gate::Meter;
 use runners::harness::{RuntimeInfo, WorkloadInfo, pick};
 
@@ -186,7 +186,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let mut rng = fastrand::Rng::with_seed(seed);
     // Bonferroni within each meter; each interval cuts half its cell's rate from each end.
     let alphas = gate::cell_alphas(settings.alpha, &cells.iter().map(|c| c.meter == Meter::Wall).collect::<Vec<_>>());
-    let (mut measured, mut units, mut wall) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut measured, mut units, mut per_batch) = (Vec::new(), Vec::new(), Vec::new());
     let bar = indicatif::ProgressBar::new(cells.len() as u64);
     for (cell, alpha) in cells.iter().zip(alphas) {
         bar.set_message(format!("{}/{}", cell.runtime.id, cell.workload.name));
@@ -194,11 +194,10 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         let result = m.run(cell, &builds, &settings, &logs, &mut rng);
         let gated = m.finish(cell, result, alpha / 2.0, &mut rng);
         let name = format!("{}/{}", cell.runtime.id, cell.workload.name);
-        if let Some(c) = m.calibration.take() {
-            wall.push((name.clone(), c));
-        }
-        if let Some(u) = m.burn {
-            units.push((name, u));
+        match m.burn.take() {
+            Some(Burn::PerPoll(u)) => units.push((name, u)),
+            Some(Burn::PerBatch(b)) => per_batch.push((name, b)),
+            None => {}
         }
         bar.println(format!("{}/{}/{}: {}", gated.runtime, gated.workload, gated.size, gated.verdict));
         measured.push(gated);
@@ -216,7 +215,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         seed,
         threshold_instructions: settings.threshold_instructions,
         threshold_wall: settings.threshold_wall,
-        injected: settings.inject.map(|target| Injection { target, units, wall }),
+        injected: settings.inject.map(|target| Injection { target, units, per_batch }),
         cells: measured,
         verdict,
         environment: runners::info::environment(&command),
@@ -266,10 +265,28 @@ struct Measurement {
     base: Vec<f64>,
     head_ratios: Vec<f64>,
     aa_ratios: Vec<f64>,
-    burn: Option<u64>,
-    /// What a wall-time burn was sized from.
-    calibration: Option<WallCalibration>,
+    /// Head's injected slowdown, once sized (self-test).
+    burn: Option<Burn>,
     threshold: f64,
+}
+
+/// How head burns its injected slowdown.
+enum Burn {
+    /// Instruction counts: 1/256 units on every poll.
+    PerPoll(u64),
+    /// Wall time: units at the start of every batch.
+    PerBatch(BatchBurn),
+}
+
+impl Burn {
+    /// Tells a fresh head worker to burn.
+    fn apply(&self, head: &mut Worker) -> Result<(), String> {
+        match self {
+            Burn::PerPoll(fractions) => head.burn(*fractions),
+            Burn::PerBatch(b) => head.burn_block_on(b.units),
+        }
+        .map_err(|e| format!("head: {e}"))
+    }
 }
 
 /// Rounds per wall-time session, after its warm-up round. Measured on
@@ -293,7 +310,6 @@ impl Measurement {
             head_ratios: Vec::new(),
             aa_ratios: Vec::new(),
             burn: None,
-            calibration: None,
             threshold,
         }
     }
@@ -327,18 +343,18 @@ impl Measurement {
             let mut workers = builds.iter().map(start_worker).collect::<Result<Vec<_>, _>>()?;
             if session == 0 {
                 self.size_batches(cell.meter, &mut workers[0])?;
-                match (s.inject, cell.meter) {
-                    (None, _) => {}
+                self.burn = match (s.inject, cell.meter) {
+                    (None, _) => None,
                     (Some(target), Meter::Wall) => {
-                        let c = calibrate_wall_burn(&mut workers[2], || start_worker(&builds[2]), self.iters)?;
-                        let units = wall_burn(&c, target);
-                        workers[2].burn(units).map_err(|e| format!("head: {e}"))?;
-                        (self.burn, self.calibration) = (Some(units), Some(c));
+                        let burn =
+                            calibrate_wall_burn(&mut workers[2], || start_worker(&builds[2]), self.iters, target)?;
+                        Some(Burn::PerBatch(burn))
                     }
-                    (Some(target), _) => self.burn = Some(calibrate_counted_burn(&mut workers, self.iters, target)?),
-                }
-            } else if let Some(units) = self.burn {
-                workers[2].burn(units).map_err(|e| format!("head: {e}"))?;
+                    (Some(target), _) => Some(Burn::PerPoll(calibrate_counted_burn(&mut workers, self.iters, target)?)),
+                };
+            }
+            if let Some(burn) = &self.burn {
+                burn.apply(&mut workers[2])?;
             }
             let rounds = if cell.meter == Meter::Wall { SESSION_ROUNDS } else { s.instruction_rounds };
             // One round settles each process (lazily grown buffers, first-touch pages).
@@ -448,39 +464,42 @@ fn scaled_iters(iters: u64, cost: f64, target: f64) -> u64 {
 }
 
 /// Fresh head processes a wall-time burn is sized over, and the batches
-/// each times and counts. The wall self-test of 2026-11-30 sized it in one
-/// process (15 timed batches, 5 counted, one burn timing of 5 × 10⁷ units,
-/// ~55 ms): over ten runs of tokio-mt ping_pong that gave 506 to 1781
-/// (/256) units a poll, and the gate measured +0.81 % to +3.63 % for a 3 %
-/// target, in proportion (0.0016–0.0022 % a unit in every run): the sizing
-/// varied, not the slowdown a unit causes. A probe of eight fresh processes
-/// afterwards: polls per batch identical to within 8 in 180 036, batch
-/// medians 40.7–49.3 ms, a unit 1.05–1.29 ns, so single processes size
-/// 1350–1962; 506 takes one input ~3× off, which fits the short burn
-/// timing catching a stretch of a VM's stolen time. Each input is now the
-/// median of all the processes' batches, counts and timings (two burn
-/// timings in each process).
-const CALIBRATION: (usize, usize, usize) = (5, 9, 5);
+/// each times. The wall self-test of 2026-11-30 sized it in one process:
+/// over ten runs of tokio-mt ping_pong the burn came out 506 to 1781 (/256
+/// units a poll), which a probe of eight fresh processes afterwards traced
+/// to single timings (batch medians 40.7–49.3 ms, a unit 1.05–1.29 ns from
+/// one process to the next); so every input is the median over all these
+/// processes' batches and timings (two burn timings in each).
+const CALIBRATION: (usize, usize) = (5, 9);
 
-/// Measures, unburned, what a wall-time burn is sized from, over
-/// [`CALIBRATION`]'s processes: `head` and fresh ones from `fresh`.
+/// Sizes head's wall-time burn for a slowdown of `target`: work equal to
+/// `target` × head's unburned batch, burned once at the start of every
+/// batch, where nothing runs beside it, so it costs its own time. Measured
+/// unburned over [`CALIBRATION`]'s processes, `head` and fresh ones from
+/// `fresh`. Wall time is too noisy to size a burn by measuring slowdowns
+/// (pinning 3 % to ±10 % would take longer than the comparison), so the
+/// burn is sized from time, and the gate's measured change says what it
+/// came to. It used to be spread over the batch's polls (the same work, a
+/// few units a poll): on tokio-mt ping_pong that realised about 1.2 % for a
+/// 3 % target, by an amount varying from one runtime instance to the next,
+/// as the CPU overlaps short burns with the stalls around them; the
+/// 600-s self-test of 2026-11-30 read +0.51 % and +1.10 % in runs sized right
+/// (see `runners::testing::set_block_on_burn`).
 fn calibrate_wall_burn(
     head: &mut Worker,
     mut fresh: impl FnMut() -> Result<Worker, String>,
     iters: u64,
-) -> Result<WallCalibration, String> {
+    target: f64,
+) -> Result<BatchBurn, String> {
     const UNITS: u64 = 10_000_000;
     let head_err = |e: String| format!("head: {e}");
-    let (processes, timed, counted) = CALIBRATION;
-    let (mut batch, mut polls, mut unit) = (Vec::new(), Vec::new(), Vec::new());
+    let (processes, timed) = CALIBRATION;
+    let (mut batch, mut unit) = (Vec::new(), Vec::new());
     let mut measure = |w: &mut Worker| -> Result<(), String> {
-        w.burn(0).map_err(head_err)?;
+        w.burn_block_on(0).map_err(head_err)?;
         unit.push(w.burn_cost(UNITS).map_err(head_err)? as f64 / UNITS as f64);
         for _ in 0..timed {
             batch.push(w.run(iters).map_err(head_err)?);
-        }
-        for _ in 0..counted {
-            polls.push(w.polls(iters).map_err(head_err)? as f64);
         }
         unit.push(w.burn_cost(UNITS).map_err(head_err)? as f64 / UNITS as f64);
         Ok(())
@@ -489,27 +508,9 @@ fn calibrate_wall_burn(
     for _ in 1..processes {
         measure(&mut fresh()?)?;
     }
-    let median = gate::median;
-    Ok(WallCalibration {
-        processes,
-        batch_ns: median(&mut batch),
-        polls: median(&mut polls),
-        unit_ns: median(&mut unit),
-    })
-}
-
-/// Head's per-poll burn, in 1/[`runners::testing::BURN_FRACTION`] units,
-/// for a wall-time slowdown of `target`: CPU work equal to `target` × the
-/// unburned batch, spread over the batch's polls. Wall time is too noisy to
-/// size it by measuring slowdowns (a burn measured to ±10 % of 3 % would
-/// take longer than the comparison). Where a batch's polls run one after
-/// another (ping_pong: each message waits for the previous reply) that is
-/// the slowdown; where they overlap on several threads it is less, which
-/// only makes detecting it harder. The gate's measured change says what it
-/// came to.
-fn wall_burn(c: &WallCalibration, target: f64) -> u64 {
-    let per_poll = target * c.batch_ns / (c.polls * c.unit_ns);
-    (per_poll * runners::testing::BURN_FRACTION as f64).round().max(1.0) as u64
+    let (batch_ns, unit_ns) = (gate::median(&mut batch), gate::median(&mut unit));
+    let units = (target * batch_ns / unit_ns).round().max(1.0) as u64;
+    Ok(BatchBurn { units, processes, batch_ns, unit_ns })
 }
 
 /// Sets head's per-poll burn so that head costs `target` more than base in

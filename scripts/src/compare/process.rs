@@ -147,10 +147,9 @@ impl Worker {
         self.ask(&format!("burn {units}")).map(drop)
     }
 
-    /// Polls of an injected worker's futures in one batch of `iters` runs
-    /// (wall-time workers only: under callgrind the batch would dump).
-    pub fn polls(&mut self, iters: u64) -> Result<u64, String> {
-        self.ask(&format!("polls {iters}"))
+    /// Sets the work an injected worker burns at the start of every batch.
+    pub fn burn_block_on(&mut self, units: u64) -> Result<(), String> {
+        self.ask(&format!("burn-block-on {units}")).map(drop)
     }
 
     /// Nanoseconds an injected worker takes to burn `units` units.
