@@ -6,9 +6,9 @@
 # (never flagged). Prints the tally; writes target/arena/selftest/{selftest.json,
 # selftest.md} and every run's gate output beside them. Exit 0 when every mode met
 # its expectation, 1 when one did not, 2 on bad arguments.
-#   scripts/gate-selftest.sh                       # all four modes, 10 runs each
+#   scripts/gate-selftest.sh                       # all four modes, 10 runs each (~3.5 h)
 #   scripts/gate-selftest.sh --runs 3 --mode wall-inject,wall-aa
-#   scripts/gate-selftest.sh --mode wall-inject,wall-aa --budget-s 600 --resume   # go on with a tally
+#   scripts/gate-selftest.sh --mode wall-inject,wall-aa --resume   # go on with a tally
 # Arguments go to `arena gate-selftest` (see `arena gate-selftest --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
