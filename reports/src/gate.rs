@@ -261,7 +261,7 @@ pub struct Injection {
     /// (`runners::testing::BURN_FRACTION`), per cell (`runtime/workload`).
     pub units: Vec<(String, u64)>,
     /// Wall-time cells' burn, once a batch, and what it was sized from.
-    /// (Files written before 2026-12 burned wall cells per poll, listed
+    /// (Files written before commit 629c93f burned wall cells per poll, listed
     /// them in `units` and may hold a `wall` list, which is not read.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub per_batch: Vec<(String, BatchBurn)>,
