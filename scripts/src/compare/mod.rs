@@ -513,8 +513,8 @@ fn calibrate_wall_burn(
     Ok(BatchBurn { units, processes, batch_ns, unit_ns })
 }
 
-/// Sets head's per-poll burn so that head costs `target` more than base in
-/// instructions. Every build runs as [`runners::testing::Slowed`] and base
+/// Head's per-poll burn that makes head cost `target` more than base in
+/// instructions (the caller sets it, as for every session's fresh head). Every build runs as [`runners::testing::Slowed`] and base
 /// and base2 burn nothing, so base runs head's very code and the slowdown is
 /// the burn alone; counts are exact, so a trial burn gives the slope and
 /// secant steps against base settle the burn to within 2 % of the target.
@@ -556,7 +556,6 @@ fn calibrate_counted_burn(workers: &mut [Worker], iters: u64, target: f64) -> Re
         }
         wanted = (b.0 as f64 + (target - b.1) / slope).round().max(1.0) as u64;
     }
-    workers[2].burn(wanted).map_err(head_err)?;
     Ok(wanted)
 }
 
