@@ -3,7 +3,8 @@
 #   scripts/bench.sh                 # everything (long: see README)
 #   scripts/bench.sh tokio-ct smol-mt
 # Extra criterion flags go after --:  scripts/bench.sh tokio-ct -- --sample-size 20
-# Results: target/criterion (criterion's HTML report: target/criterion/report/index.html).
+# Every runtime runs on ARENA_CORES cores (default: all; ARENA_CORES=1 for one core).
+# Results: target/criterion/cores-<N> (criterion's HTML report: its report/index.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runtimes=()

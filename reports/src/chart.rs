@@ -131,15 +131,21 @@ where
     Ok(Some(Chart { svg, series: series.iter().map(|s| s.runtime.to_owned()).collect() }))
 }
 
-/// Time per item against items per run, log-log, one series per runtime
-/// measured at some size; `None` when no runtime was.
-pub fn cost(m: &Machine, workload: &str) -> Result<Option<Chart>, ChartError> {
+/// `(1 core)`, `(2 cores)`, `(cores not held equal)`: what a chart's caption adds.
+fn on(cores: Option<u64>) -> String {
+    format!("({})", cores.map_or_else(|| "cores not held equal".to_owned(), crate::text::cores_text))
+}
+
+/// Time per item against items per run on `cores`, log-log, one series per
+/// runtime measured at some size; `None` when no runtime was.
+pub fn cost(m: &Machine, workload: &str, cores: Option<u64>) -> Result<Option<Chart>, ChartError> {
     let series: Vec<Series> = m
         .runtimes
         .iter()
         .enumerate()
         .map(|(colour, r)| {
-            let of = m.cells.iter().filter(|c| c.cell.workload == workload && c.cell.runtime == *r);
+            let of =
+                m.cells.iter().filter(|c| c.cell.workload == workload && c.cell.runtime == *r && c.cell.cores == cores);
             Series { colour, runtime: r, points: of.filter_map(measured).collect() }
         })
         .filter(|s| !s.points.is_empty())
@@ -152,19 +158,21 @@ pub fn cost(m: &Machine, workload: &str) -> Result<Option<Chart>, ChartError> {
         labels: 10,
         format: |v| format!("{v:.0}"),
     };
-    plot(format!("{workload}: time per item"), axis, "time per item", series)
+    plot(format!("{workload}: time per item {}", on(cores)), axis, "time per item", series)
 }
 
-/// Latency percentiles (p50 … max) per runtime at one size, log scale;
-/// `None` when no runtime recorded latency there.
-pub fn latency(m: &Machine, workload: &str, size: u64) -> Result<Option<Chart>, ChartError> {
+/// Latency percentiles (p50 … max) per runtime at one size on `cores`, log
+/// scale; `None` when no runtime recorded latency there.
+pub fn latency(m: &Machine, workload: &str, size: u64, cores: Option<u64>) -> Result<Option<Chart>, ChartError> {
     let mut name = String::new();
     let series = m
         .runtimes
         .iter()
         .enumerate()
         .filter_map(|(colour, r)| {
-            let at = |c: &&ReportCell| c.cell.workload == workload && c.cell.runtime == *r && c.cell.size == size;
+            let at = |c: &&ReportCell| {
+                c.cell.workload == workload && c.cell.runtime == *r && c.cell.size == size && c.cell.cores == cores
+            };
             let l = m.cells.iter().find(at)?.cell.latency.as_ref()?;
             name = l.name().to_owned();
             let values = [l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns];
@@ -179,5 +187,5 @@ pub fn latency(m: &Machine, workload: &str, size: u64) -> Result<Option<Chart>, 
         names.get(v.round() as usize).filter(|_| near).map_or(String::new(), |n| n.to_string())
     };
     let axis = Axis { range: -0.3f64..4.3f64, desc: "percentile".to_owned(), labels: 5, format };
-    plot(format!("{workload} at {size}: {name}"), axis, "time", series)
+    plot(format!("{workload} at {size}: {name} {}", on(cores)), axis, "time", series)
 }

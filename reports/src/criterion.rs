@@ -68,6 +68,23 @@ pub fn scan(dir: &Path, baseline: &str) -> Result<Scanned, FileError> {
     Ok(scanned)
 }
 
+/// The criterion directories under `dir`: its `cores-<N>` subdirectories
+/// (`cargo bench` writes one per core count), else `dir` itself.
+pub fn per_core_count(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name();
+            let n = name.to_str()?.strip_prefix("cores-")?.parse().ok()?;
+            e.path().is_dir().then(|| (n, e.path()))
+        })
+        .collect();
+    found.sort();
+    if found.is_empty() { vec![dir.to_owned()] } else { found.into_iter().map(|(_, p)| p).collect() }
+}
+
 /// Subdirectories of `dir`, sorted, without criterion's `report` folders.
 fn subdirs(dir: &Path) -> Result<Vec<PathBuf>, FileError> {
     let entries = std::fs::read_dir(dir).map_err(|e| FileError::io(dir, e))?;

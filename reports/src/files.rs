@@ -109,21 +109,32 @@ fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, FileError> {
 
 /// Reads a JSON file whose `schema` field must be `expected` before the rest is parsed.
 fn read_tagged<T: DeserializeOwned>(path: &Path, expected: &'static str) -> Result<T, FileError> {
+    read_versioned(path, expected, &[]).map(|(value, _)| value)
+}
+
+/// Reads a JSON file whose `schema` field is `current` or one of `older`,
+/// and returns it with the tag found.
+fn read_versioned<T: DeserializeOwned>(
+    path: &Path,
+    current: &'static str,
+    older: &[&'static str],
+) -> Result<(T, &'static str), FileError> {
     #[derive(Deserialize)]
     struct Tag {
         schema: Option<String>,
     }
     let value: serde_json::Value = read_json(path)?;
     let tag = Tag::deserialize(&value).map_err(|e| error(path, Problem::Json(e)))?;
-    if tag.schema.as_deref() != Some(expected) {
-        return Err(error(path, Problem::Schema { expected, found: tag.schema }));
-    }
-    T::deserialize(value).map_err(|e| error(path, Problem::Json(e)))
+    let Some(found) = std::iter::once(&current).chain(older).find(|t| tag.schema.as_deref() == Some(**t)) else {
+        return Err(error(path, Problem::Schema { expected: current, found: tag.schema }));
+    };
+    T::deserialize(value).map(|v| (v, *found)).map_err(|e| error(path, Problem::Json(e)))
 }
 
-/// Reads a results file, checking its schema.
+/// Reads a results file, checking its schema; an `arena-results/1` file
+/// reads with no cores on its cells (see [`crate::legacy`]).
 pub fn read_results(path: &Path) -> Result<Results, FileError> {
-    read_tagged(path, RESULTS_SCHEMA)
+    read_versioned(path, RESULTS_SCHEMA, &[crate::legacy::RESULTS_V1]).map(|(results, _)| results)
 }
 
 /// Reads an `arena overhead` file, checking its schema.
@@ -131,8 +142,13 @@ pub fn read_overhead(path: &Path) -> Result<OverheadResults, FileError> {
     read_tagged(path, OVERHEAD_SCHEMA)
 }
 
-/// Reads an `arena scale` file, checking its schema.
+/// Reads an `arena scale` file, checking its schema; an `arena-scaling/1`
+/// file is converted (see [`crate::legacy`]).
 pub fn read_scaling(path: &Path) -> Result<ScalingResults, FileError> {
+    let value: serde_json::Value = read_json(path)?;
+    if value.get("schema").and_then(|s| s.as_str()) == Some(crate::legacy::SCALING_V1) {
+        return crate::legacy::scaling_v1(value).map_err(|e| error(path, Problem::Json(e)));
+    }
     read_tagged(path, SCALING_SCHEMA)
 }
 
@@ -177,9 +193,10 @@ pub fn read_cell(criterion_dir: &Path, workload: &str, runtime: &str, size: u64)
     read_cell_file(&bench_dir(criterion_dir, workload, runtime, size).join(CELL_FILE))
 }
 
-/// Reads a cell record (`arena.json`) at `path`, checking its schema.
+/// Reads a cell record (`arena.json`) at `path`, checking its schema; an
+/// `arena-cell/1` record reads with no cores (see [`crate::legacy`]).
 pub fn read_cell_file(path: &Path) -> Result<Cell, FileError> {
-    read_tagged::<CellRecord>(path, CELL_SCHEMA).map(|r| r.cell)
+    read_versioned::<CellRecord>(path, CELL_SCHEMA, &[crate::legacy::CELL_V1]).map(|(r, _)| r.cell)
 }
 
 /// The parts of criterion 0.8's `estimates.json` Arena uses.

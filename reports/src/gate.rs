@@ -499,7 +499,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<Injection>(&serde_json::to_string(&new).unwrap()).unwrap(), new);
         assert_eq!(
             new.per_batch[0].1.to_string(),
-            "2400000 units at the start of each batch (1.200 ms), from batch 40 ms and 0.500 ns a unit, over 5 processes"
+            "2400000 units at the start of each batch (1.20 ms), from batch 40.0 ms and 0.500 ns a unit, over 5 processes"
         );
     }
 

@@ -9,7 +9,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::chart::{self, Chart};
-use crate::model::{Machine, MatrixEntry, Report};
+use crate::model::{Machine, Matrix, MatrixEntry, MatrixRow, Report};
 use crate::schema::Layer;
 use crate::text::{self, Table, duration};
 
@@ -43,7 +43,9 @@ struct MachineView {
     label: String,
     environment: Vec<(String, String)>,
     legend: Vec<Key>,
-    matrix: Vec<RowView>,
+    /// The tie margin, percent.
+    tie_within: String,
+    matrices: Vec<MatrixView>,
     workloads: Vec<WorkloadView>,
     growth: Vec<String>,
     latency: Vec<Table>,
@@ -63,6 +65,20 @@ struct Key {
     colour: String,
 }
 
+/// One core count's matrix.
+#[derive(Serialize)]
+struct MatrixView {
+    /// `1 core`, `2 cores`, `cores not held equal`.
+    label: String,
+    /// What the mode means, one sentence.
+    mode: String,
+    /// Whether cells are ranked (not for cells from before cores were held equal).
+    ranked: bool,
+    /// The runtimes with a column, with their legend colours.
+    columns: Vec<Key>,
+    rows: Vec<RowView>,
+}
+
 #[derive(Serialize)]
 struct RowView {
     workload: String,
@@ -74,11 +90,21 @@ struct RowView {
 #[derive(Serialize)]
 struct CellView {
     state: String,
+    /// Wall time per item and its ratio to the fastest.
     text: String,
+    /// CPU time per item, where recorded.
+    cpu: Option<String>,
     title: String,
     background: Option<String>,
+    /// The background when coloured by CPU time.
+    cpu_background: Option<String>,
     /// Ratio to the fastest, for sorting; empty when not measured.
     rel: String,
+    /// CPU time ratio to the least, for sorting by CPU time.
+    cpu_rel: String,
+    /// Tied with the fastest (wall time), and with the least CPU time.
+    tied: bool,
+    cpu_tied: bool,
 }
 
 #[derive(Serialize)]
@@ -86,10 +112,18 @@ struct WorkloadView {
     name: String,
     summary: Option<String>,
     page: Option<String>,
-    cost: Option<ChartView>,
-    latency: Option<ChartView>,
+    /// The charts of each core count the workload was measured on.
+    charts: Vec<ChartsView>,
     /// criterion's per-benchmark pages: (`runtime/size`, link).
     pages: Vec<(String, String)>,
+}
+
+/// A workload's charts on one core count.
+#[derive(Serialize)]
+struct ChartsView {
+    label: String,
+    cost: Option<ChartView>,
+    latency: Option<ChartView>,
 }
 
 #[derive(Serialize)]
@@ -110,19 +144,32 @@ fn background(relative: f64) -> String {
     format!("hsl({:.0}, 70%, 82%)", 120.0 * (1.0 - t))
 }
 
-fn cell_view(m: &Machine, workload: &str, size: u64, unit: &str, e: &MatrixEntry) -> CellView {
-    let what = format!("{} on {workload} at {size} {unit}", e.runtime);
+fn cell_view(m: &Machine, row: &MatrixRow, cores: Option<u64>, e: &MatrixEntry) -> CellView {
+    let (workload, size, unit) = (&row.workload, row.size, &row.unit);
+    let on = cores.map(|n| format!(" on {}", text::cores_text(n))).unwrap_or_default();
+    let what = format!("{} on {workload} at {size} {unit}{on}", e.runtime);
     let state = e.state.replace(' ', "-");
-    match (e.per_item_ns, e.relative) {
-        (Some([mean, lo, hi]), rel) => {
-            let cell = m
-                .cells
-                .iter()
-                .find(|c| c.cell.workload == workload && c.cell.runtime == e.runtime && c.cell.size == size);
+    let r = e.ranks;
+    match e.per_item_ns {
+        Some([mean, lo, hi]) => {
+            let cell = m.cells.iter().find(|c| {
+                (&c.cell.workload, &c.cell.runtime, c.cell.size, c.cell.cores) == (workload, &e.runtime, size, cores)
+            });
             let mut title =
                 format!("{what}: {} per item (95 % CI {} – {})", duration(mean), duration(lo), duration(hi));
-            if let Some(r) = rel {
-                title.push_str(&format!(", ×{r:.2} the fastest"));
+            if let Some(rel) = r.relative {
+                title.push_str(&format!(", ×{rel:.2} the fastest{}", if r.tied { ", tied with it" } else { "" }));
+            }
+            if let Some([cpu, lo, hi]) = e.cpu_per_item_ns {
+                title.push_str(&format!(
+                    "; CPU time {} per item (95 % CI {} – {})",
+                    duration(cpu),
+                    duration(lo),
+                    duration(hi)
+                ));
+            }
+            if e.shards > 1 {
+                title.push_str(&format!("; {} instances, one per core, each with a shard", e.shards));
             }
             if let Some(c) = cell {
                 if let Some(est) = c.cell.estimate {
@@ -144,15 +191,21 @@ fn cell_view(m: &Machine, workload: &str, size: u64, unit: &str, e: &MatrixEntry
                     title.push_str(&format!("; from {} ({})", run.path, run.date));
                 }
             }
+            let number = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
             CellView {
                 state,
-                text: text::per_item_text(mean, rel),
+                text: text::per_item_text(mean, r.relative),
+                cpu: e.cpu_per_item_ns.map(|[cpu, _, _]| format!("cpu {}", duration(cpu))),
                 title,
-                background: rel.map(background),
-                rel: rel.map_or(String::new(), |r| format!("{r}")),
+                background: r.relative.map(background),
+                cpu_background: r.cpu_relative.map(background),
+                rel: number(r.relative),
+                cpu_rel: number(r.cpu_relative),
+                tied: r.tied,
+                cpu_tied: r.cpu_tied,
             }
         }
-        (None, _) => {
+        None => {
             let note = e.note.clone().unwrap_or_default();
             let text = match e.state.as_str() {
                 "skipped" => text::skipped_text(&note).to_owned(),
@@ -162,11 +215,42 @@ fn cell_view(m: &Machine, workload: &str, size: u64, unit: &str, e: &MatrixEntry
             CellView {
                 state,
                 text,
+                cpu: None,
                 title: format!("{what}: {}: {note}", e.state),
                 background: None,
+                cpu_background: None,
                 rel: String::new(),
+                cpu_rel: String::new(),
+                tied: false,
+                cpu_tied: false,
             }
         }
+    }
+}
+
+fn matrix_view(m: &Machine, matrix: &Matrix, legend: &[Key]) -> MatrixView {
+    let shown: Vec<usize> = (0..m.runtimes.len())
+        .filter(|&i| matrix.rows.iter().any(|row| row.entries.get(i).is_some_and(|e| e.state != "not measured")))
+        .collect();
+    let rows = matrix
+        .rows
+        .iter()
+        .map(|row| RowView {
+            workload: row.workload.clone(),
+            size: row.size,
+            unit: row.unit.clone(),
+            cells: shown.iter().map(|&i| cell_view(m, row, matrix.cores, &row.entries[i])).collect(),
+        })
+        .collect();
+    MatrixView {
+        label: matrix.cores.map_or_else(|| "cores not held equal".to_owned(), text::cores_text),
+        mode: matrix.mode(),
+        ranked: matrix.cores.is_some(),
+        columns: shown
+            .iter()
+            .map(|&i| Key { name: legend[i].name.clone(), colour: legend[i].colour.clone() })
+            .collect(),
+        rows,
     }
 }
 
@@ -190,9 +274,13 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
     ];
     for run in &m.runs {
         let settings = run.settings.as_ref().map_or(String::new(), |s| {
+            let cores = match (s.cores.as_slice(), s.legacy_workers) {
+                ([], Some(w)) => format!("{w} workers (cores not held equal)"),
+                (cores, _) => cores.iter().map(|&n| text::cores_text(n)).collect::<Vec<_>>().join(" and "),
+            };
             format!(
-                "; {} workers, criterion {} ms warm-up, {} ms measurement, {} samples",
-                s.workers, s.warm_up_ms, s.measurement_ms, s.sample_size
+                "; {cores}, criterion {} ms warm-up, {} ms measurement, {} samples",
+                s.warm_up_ms, s.measurement_ms, s.sample_size
             )
         });
         environment
@@ -200,19 +288,15 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
     }
     let legend: Vec<Key> =
         m.runtimes.iter().enumerate().map(|(i, r)| Key { name: r.clone(), colour: chart::css_colour(i) }).collect();
-    let matrix = m
-        .matrix
-        .iter()
-        .map(|row| RowView {
-            workload: row.workload.clone(),
-            size: row.size,
-            unit: row.unit.clone(),
-            cells: row.entries.iter().map(|e| cell_view(m, &row.workload, row.size, &row.unit, e)).collect(),
-        })
-        .collect();
+    let matrices = m.matrices.iter().map(|matrix| matrix_view(m, matrix, &legend)).collect();
     let chart_error = |e: chart::ChartError| RenderError(e.to_string());
-    let workloads = m
-        .matrix
+    let mut names: Vec<&MatrixRow> = Vec::new();
+    for row in m.matrices.iter().flat_map(|x| &x.rows) {
+        if !names.iter().any(|n| n.workload == row.workload) {
+            names.push(row);
+        }
+    }
+    let workloads = names
         .iter()
         .map(|row| {
             let summary = report.workloads.iter().find(|w| w.name == row.workload).map(|w| w.summary.clone());
@@ -220,16 +304,25 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
                 .cells
                 .iter()
                 .filter(|c| c.cell.workload == row.workload)
-                .filter_map(|c| Some((format!("{}/{}", c.cell.runtime, c.cell.size), c.criterion_page.clone()?)))
+                .filter_map(|c| {
+                    Some((c.cell.label().replacen(&format!("{}/", c.cell.workload), "", 1), c.criterion_page.clone()?))
+                })
                 .collect();
-            Ok(WorkloadView {
-                name: row.workload.clone(),
-                summary,
-                page: row.criterion_page.clone(),
-                cost: chart::cost(m, &row.workload).map_err(chart_error)?.map(ChartView::from),
-                latency: chart::latency(m, &row.workload, row.size).map_err(chart_error)?.map(ChartView::from),
-                pages,
-            })
+            let charts = m
+                .matrices
+                .iter()
+                .filter_map(|x| Some((x.cores, x.rows.iter().find(|r| r.workload == row.workload)?)))
+                .map(|(cores, at)| {
+                    Ok(ChartsView {
+                        label: cores.map_or_else(|| "cores not held equal".to_owned(), text::cores_text),
+                        cost: chart::cost(m, &at.workload, cores).map_err(chart_error)?.map(ChartView::from),
+                        latency: chart::latency(m, &at.workload, at.size, cores)
+                            .map_err(chart_error)?
+                            .map(ChartView::from),
+                    })
+                })
+                .collect::<Result<_, RenderError>>()?;
+            Ok(WorkloadView { name: row.workload.clone(), summary, page: row.criterion_page.clone(), charts, pages })
         })
         .collect::<Result<_, RenderError>>()?;
     Ok(MachineView {
@@ -237,7 +330,8 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
         label: m.label.clone(),
         environment,
         legend,
-        matrix,
+        tie_within: format!("{:.0}", m.tie_within * 100.0),
+        matrices,
         workloads,
         growth: text::growth(m),
         latency: text::latency(m),

@@ -21,14 +21,17 @@
 //! ```
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod agreement;
 pub mod chart;
 pub mod criterion;
 pub mod files;
 pub mod gate;
 pub mod html;
+pub mod legacy;
 pub mod markdown;
 pub mod merge;
 pub mod model;
+pub mod ranks;
 pub mod schema;
 pub mod selftest;
 pub mod terminal;

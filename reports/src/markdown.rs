@@ -12,6 +12,11 @@ fn escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A Markdown table cell that keeps its line breaks (`<br>`).
+fn escape_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
 /// One table as Markdown, under its title in bold (if any), then a blank line.
 pub fn table(t: &Table) -> String {
     let mut out = String::new();
@@ -22,8 +27,11 @@ pub fn table(t: &Table) -> String {
     let align: Vec<&str> = (0..t.header.len()).map(|i| if t.right.contains(&i) { "--:" } else { "---" }).collect();
     let _ = writeln!(out, "|{}|", align.join("|"));
     for (row, marks) in t.rows.iter().zip(&t.emphasis) {
-        let cells: Vec<String> =
-            row.iter().zip(marks).map(|(c, &m)| if m { format!("**{}**", escape(c)) } else { escape(c) }).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(marks)
+            .map(|(c, &m)| if m { format!("**{}**", escape_cell(c)) } else { escape_cell(c) })
+            .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');
@@ -52,8 +60,8 @@ pub fn render_report(report: &Report) -> String {
             let _ = writeln!(out, "- {} `{}` ({}, {})", run.kind, escape(&run.path), run.date, escape(&run.command));
         }
         out.push('\n');
-        if !m.cells.is_empty() {
-            out.push_str(&table(&text::cells(m)));
+        for t in text::cells(m) {
+            out.push_str(&table(&t));
         }
         let tables = [
             text::scaling(m),
@@ -66,7 +74,7 @@ pub fn render_report(report: &Report) -> String {
         }
         list(&mut out, "**Conformance: not ok**", &text::conformance_failures(m));
         list(&mut out, "**Super-linear growth**", &text::growth(m));
-        list(&mut out, "**Slower with more workers**", &text::scaling_growth(m));
+        list(&mut out, "**Slower with more cores**", &text::scaling_growth(m));
         list(&mut out, "**Not measured**", &text::not_measured(m));
     }
     if !report.workloads.is_empty() {

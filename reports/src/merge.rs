@@ -13,13 +13,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::criterion::{Found, scan};
+use crate::criterion::{Found, per_core_count, scan};
 use crate::files::FileError;
 use crate::files::{read_conformance, read_memory, read_overhead, read_results, read_scaling};
 use crate::model::{
-    ConformanceMatrix, Growth, Input, Machine, MatrixEntry, MatrixRow, Memory, Overhead, REPORT_SCHEMA, Report,
-    ReportCell, Run, SCALING_GROWTH, Scaling, ScalingRow, WorkloadNote,
+    ConformanceMatrix, Growth, Input, Machine, Matrix, MatrixEntry, MatrixRow, Memory, Overhead, REPORT_SCHEMA, Ranks,
+    Report, ReportCell, Run, SCALING_GROWTH, Scaling, ScalingRow, WorkloadNote,
 };
+use crate::ranks;
 use crate::schema::{Cell, Conformance, Environment, MemoryResults, OverheadResults, ScalingResults, Status};
 
 /// What to build a report from.
@@ -49,6 +50,8 @@ pub struct Inputs {
     pub out_dir: PathBuf,
     /// The command building the report.
     pub command: String,
+    /// The tie margin of the matrices ([`crate::ranks::TIE_WITHIN`] if `None`).
+    pub tie_within: Option<f64>,
     /// When (RFC 3339).
     pub generated: String,
 }
@@ -75,7 +78,7 @@ impl std::error::Error for NothingToReport {}
 struct Group {
     environment: Environment,
     runs: Vec<Run>,
-    cells: BTreeMap<(String, String, u64), ReportCell>,
+    cells: BTreeMap<(String, String, u64, Option<u64>), ReportCell>,
     group_pages: BTreeMap<String, String>,
     overhead: Option<Overhead>,
     conformance: Option<ConformanceMatrix>,
@@ -139,11 +142,12 @@ impl Group {
         let date = run.date.clone();
         self.runs.push(run);
         for (cell, samples, criterion_page) in cells {
-            let key = (cell.workload.clone(), cell.runtime.clone(), cell.size);
+            let key = (cell.workload.clone(), cell.runtime.clone(), cell.size, cell.cores);
             if self.cells.get(&key).is_some_and(|old| self.runs[old.run].date > date) {
                 continue;
             }
-            self.cells.insert(key, ReportCell { cell, run: index, relative: None, samples, criterion_page });
+            let ranks = Ranks::default();
+            self.cells.insert(key, ReportCell { cell, run: index, ranks, samples, criterion_page });
         }
     }
 }
@@ -204,7 +208,8 @@ pub fn build(inputs: &Inputs) -> Result<Report, NothingToReport> {
         }
     }
 
-    for dir in &inputs.criterion {
+    for dir in inputs.criterion.iter().flat_map(|d| per_core_count(d)) {
+        let dir = &dir;
         let scanned = match scan(dir, &inputs.baseline) {
             Ok(scanned) => scanned,
             Err(e) => {
@@ -254,6 +259,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, NothingToReport> {
     let order = Order {
         workloads: inputs.workloads.iter().map(|w| w.name.as_str()).collect(),
         runtimes: inputs.runtimes.iter().map(String::as_str).collect(),
+        tie_within: inputs.tie_within.unwrap_or(ranks::TIE_WITHIN),
     };
     let mut machines: Vec<Machine> = Vec::new();
     for key in &groups.keys {
@@ -299,10 +305,11 @@ pub(crate) fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String
     out
 }
 
-/// The registry's order of workloads and runtimes.
+/// The registry's order of workloads and runtimes, and the tie margin.
 struct Order<'a> {
     workloads: Vec<&'a str>,
     runtimes: Vec<&'a str>,
+    tie_within: f64,
 }
 
 /// Position in `known`, or after it by first appearance in `seen`.
@@ -329,21 +336,42 @@ fn machine(group: Group, order: &Order, earlier: &[Machine]) -> Machine {
     let seen_workloads = first_seen(cells.iter().map(|c| c.cell.workload.as_str()));
     let seen_runtimes = runtimes.clone();
     runtimes.sort_by_key(|r| rank(&order.runtimes, &seen_runtimes, r));
+    // One core first, then more, then cells from before cores were held equal.
     cells.sort_by_key(|c| {
         let w = rank(&order.workloads, &seen_workloads, &c.cell.workload);
-        (w, c.cell.size, rank(&order.runtimes, &seen_runtimes, &c.cell.runtime))
+        (cores_order(c.cell.cores), w, c.cell.size, rank(&order.runtimes, &seen_runtimes, &c.cell.runtime))
     });
-    set_relative(&mut cells);
+    ranks::set(&mut cells, order.tie_within);
     let workloads = first_seen(cells.iter().map(|c| c.cell.workload.as_str()));
-    let matrix =
-        workloads.iter().map(|w| matrix_row(w, &cells, &runtimes, group.group_pages.get(w).cloned())).collect();
-    let growth = workloads.iter().flat_map(|w| runtimes.iter().filter_map(|r| growth(w, r, &cells))).collect();
+    let mut core_counts: Vec<Option<u64>> = cells.iter().map(|c| c.cell.cores).collect();
+    core_counts.dedup();
+    let matrices = core_counts
+        .iter()
+        .map(|&cores| {
+            let of_cores: Vec<&ReportCell> = cells.iter().filter(|c| c.cell.cores == cores).collect();
+            let rows = workloads
+                .iter()
+                .filter(|w| of_cores.iter().any(|c| c.cell.workload == **w))
+                .map(|w| matrix_row(w, &of_cores, &runtimes, group.group_pages.get(w).cloned()))
+                .collect();
+            Matrix { cores, rows }
+        })
+        .collect();
+    let mut series: Vec<(&str, &str, Option<u64>)> = Vec::new();
+    for c in &cells {
+        let key = (c.cell.workload.as_str(), c.cell.runtime.as_str(), c.cell.cores);
+        if !series.contains(&key) {
+            series.push(key);
+        }
+    }
+    let growth = series.iter().filter_map(|&(w, r, n)| growth(w, r, n, &cells)).collect();
     Machine {
         label,
         environment: group.environment,
         runs: group.runs,
         runtimes,
-        matrix,
+        tie_within: order.tie_within,
+        matrices,
         cells,
         growth,
         overhead: group.overhead,
@@ -477,7 +505,7 @@ impl Newest for ScalingResults {
         &self.environment
     }
     fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.cells.is_empty()
     }
     fn slot(group: &mut Group) -> &mut Option<Scaling> {
         &mut group.scaling
@@ -490,13 +518,13 @@ impl Newest for ScalingResults {
     }
 }
 
-/// A sweep's points as rows: one per workload × runtime × size, in the
-/// order first seen, a column per worker count.
+/// A sweep's cells as rows: one per workload × runtime × size, in the
+/// order first seen, a column per core count.
 fn scaling(path: &Path, sc: ScalingResults) -> Scaling {
+    let cores = sc.settings.cores.clone();
     let mut rows: Vec<ScalingRow> = Vec::new();
-    for p in &sc.points {
-        let Some(at) = sc.workers.iter().position(|&w| w == p.workers) else { continue };
-        let c = &p.cell;
+    for c in &sc.cells {
+        let Some(at) = cores.iter().position(|&n| Some(n) == c.cores) else { continue };
         let row = match rows.iter().position(|r| (&r.workload, &r.runtime, r.size) == (&c.workload, &c.runtime, c.size))
         {
             Some(i) => &mut rows[i],
@@ -505,8 +533,9 @@ fn scaling(path: &Path, sc: ScalingResults) -> Scaling {
                     workload: c.workload.clone(),
                     runtime: c.runtime.clone(),
                     size: c.size,
-                    per_item_ns: vec![None; sc.workers.len()],
-                    notes: vec![None; sc.workers.len()],
+                    per_item_ns: vec![None; cores.len()],
+                    cpu_per_item_ns: vec![None; cores.len()],
+                    notes: vec![None; cores.len()],
                     ratio: None,
                     grows: false,
                 });
@@ -514,7 +543,10 @@ fn scaling(path: &Path, sc: ScalingResults) -> Scaling {
             }
         };
         match (&c.status, c.estimate) {
-            (Status::Measured, Some(e)) => row.per_item_ns[at] = Some(e.per_item_ns),
+            (Status::Measured, Some(e)) => {
+                row.per_item_ns[at] = Some(e.per_item_ns);
+                row.cpu_per_item_ns[at] = c.cpu.map(|t| t.per_item_ns);
+            }
             (Status::Measured, None) => row.notes[at] = Some("no estimate".to_owned()),
             (Status::Skipped(why), _) => row.notes[at] = Some(why.clone()),
             (Status::Failed(why), _) => row.notes[at] = Some(format!("FAILED: {why}")),
@@ -529,29 +561,20 @@ fn scaling(path: &Path, sc: ScalingResults) -> Scaling {
             row.grows = last / first >= SCALING_GROWTH;
         }
     }
-    Scaling { path: path.display().to_string(), date: sc.environment.date, workers: sc.workers, rows }
+    Scaling { path: path.display().to_string(), date: sc.environment.date, cores, rows }
+}
+
+/// Sort key of a core count: one core first, more after, unknown last.
+fn cores_order(cores: Option<u64>) -> u64 {
+    cores.unwrap_or(u64::MAX)
 }
 
 fn per_item(c: &ReportCell) -> Option<f64> {
     c.cell.estimate.filter(|_| c.cell.status == Status::Measured).map(|e| e.per_item_ns)
 }
 
-fn set_relative(cells: &mut [ReportCell]) {
-    let mut best: BTreeMap<(String, u64), f64> = BTreeMap::new();
-    for c in cells.iter() {
-        if let Some(v) = per_item(c) {
-            let b = best.entry((c.cell.workload.clone(), c.cell.size)).or_insert(v);
-            *b = b.min(v);
-        }
-    }
-    for c in cells.iter_mut() {
-        let b = best.get(&(c.cell.workload.clone(), c.cell.size)).copied();
-        c.relative = per_item(c).zip(b).filter(|(_, b)| *b > 0.0).map(|(v, b)| v / b);
-    }
-}
-
-fn matrix_row(workload: &str, cells: &[ReportCell], runtimes: &[String], page: Option<String>) -> MatrixRow {
-    let of_workload: Vec<&ReportCell> = cells.iter().filter(|c| c.cell.workload == workload).collect();
+fn matrix_row(workload: &str, cells: &[&ReportCell], runtimes: &[String], page: Option<String>) -> MatrixRow {
+    let of_workload: Vec<&ReportCell> = cells.iter().copied().filter(|c| c.cell.workload == workload).collect();
     // The size the most runtimes were measured at; the largest such.
     let mut sizes: Vec<u64> = of_workload.iter().map(|c| c.cell.size).collect();
     sizes.dedup();
@@ -581,7 +604,9 @@ fn entry(runtime: &str, cell: Option<&ReportCell>, elsewhere: bool) -> MatrixEnt
         runtime: runtime.to_owned(),
         state: String::new(),
         per_item_ns: None,
-        relative: None,
+        cpu_per_item_ns: None,
+        shards: cell.map_or(1, |c| c.cell.shards),
+        ranks: Ranks::default(),
         note: None,
     };
     match cell.map(|c| (&c.cell.status, c)) {
@@ -594,7 +619,8 @@ fn entry(runtime: &str, cell: Option<&ReportCell>, elsewhere: bool) -> MatrixEnt
                 let items = c.cell.items.max(1) as f64;
                 e.state = "measured".into();
                 e.per_item_ns = Some([est.per_item_ns, est.mean_lower_ns / items, est.mean_upper_ns / items]);
-                e.relative = c.relative;
+                e.cpu_per_item_ns = c.cell.cpu.map(|t| [t.per_item_ns, t.lower_ns, t.upper_ns]);
+                e.ranks = c.ranks;
             }
             None => {
                 e.state = "not measured".into();
@@ -613,10 +639,10 @@ fn entry(runtime: &str, cell: Option<&ReportCell>, elsewhere: bool) -> MatrixEnt
     e
 }
 
-fn growth(workload: &str, runtime: &str, cells: &[ReportCell]) -> Option<Growth> {
+fn growth(workload: &str, runtime: &str, cores: Option<u64>, cells: &[ReportCell]) -> Option<Growth> {
     let points: Vec<(f64, f64)> = cells
         .iter()
-        .filter(|c| c.cell.workload == workload && c.cell.runtime == runtime)
+        .filter(|c| c.cell.workload == workload && c.cell.runtime == runtime && c.cell.cores == cores)
         .filter_map(|c| Some(((c.cell.items.max(1) as f64).ln(), per_item(c)?.ln())))
         .collect();
     let n = points.len() as f64;
@@ -632,6 +658,7 @@ fn growth(workload: &str, runtime: &str, cells: &[ReportCell]) -> Option<Growth>
     Some(Growth {
         workload: workload.to_owned(),
         runtime: runtime.to_owned(),
+        cores,
         slope,
         ratio,
         super_linear: slope > 0.2 && ratio >= 1.5,

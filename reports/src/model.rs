@@ -1,17 +1,20 @@
-//! The report's own schema (`arena-report/1`): everything `index.html` and
+//! The report's own schema (`arena-report/2`): everything `index.html` and
 //! `summary.md` show, as the `results.json` written beside them.
 //!
 //! A report holds one [`Machine`] per machine the inputs were measured on.
 //! Numbers from different machines are never merged or compared: each
-//! machine has its own matrix, its own "fastest", its own charts. Durations
-//! are nanoseconds; `relative` is a cell's time per item divided by the
-//! fastest runtime's on the same machine, workload and size (1.0 = fastest).
+//! machine has its own matrices, its own "fastest", its own charts. Within
+//! a machine, a matrix holds the cells of one core count ([`Matrix::cores`]):
+//! nothing is ranked or divided across core counts. Durations are
+//! nanoseconds; `relative` is a cell's time per item divided by the fastest
+//! runtime's on the same machine, workload, size and cores (1.0 = fastest;
+//! see [`crate::ranks`]).
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{Cell, ConformanceCell, Environment, MemoryCell, OverheadPair, Settings, StormCell};
 
 /// Schema tag of a report's `results.json`.
-pub const REPORT_SCHEMA: &str = "arena-report/1";
+pub const REPORT_SCHEMA: &str = "arena-report/2";
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,9 +69,13 @@ pub struct Machine {
     pub runs: Vec<Run>,
     /// Runtimes seen, in the order first seen.
     pub runtimes: Vec<String>,
-    /// The headline matrix: one row per workload.
-    pub matrix: Vec<MatrixRow>,
-    /// Every cell, at every size.
+    /// The margin within which a cell is tied with its row's fastest
+    /// (0.3: 30 %; see [`crate::ranks`]).
+    pub tie_within: f64,
+    /// The headline matrices, one per core count (one core first; cells from
+    /// before cores were held equal last): one row per workload.
+    pub matrices: Vec<Matrix>,
+    /// Every cell, at every size and core count.
     pub cells: Vec<ReportCell>,
     /// How time per item grows with size, per workload and runtime (with at
     /// least two measured sizes).
@@ -108,8 +115,9 @@ pub struct ReportCell {
     pub cell: Cell,
     /// Index into the machine's `runs`.
     pub run: usize,
-    /// Time per item over the fastest runtime's at this workload and size.
-    pub relative: Option<f64>,
+    /// Against the other runtimes at this workload, size and core count.
+    #[serde(flatten)]
+    pub ranks: Ranks,
     /// Time of one run in each of criterion's samples, where its
     /// `sample.json` was read: fastest and slowest, and how many.
     pub samples: Option<SampleSpread>,
@@ -126,6 +134,54 @@ pub struct SampleSpread {
     pub min_ns: f64,
     /// Slowest sample, time of one run.
     pub max_ns: f64,
+}
+
+/// Where a cell stands among the runtimes of its workload, size and core
+/// count (all empty for a cell with no core count: never ranked).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ranks {
+    /// Time per item over the fastest's (1.0 = fastest).
+    pub relative: Option<f64>,
+    /// Whether it cannot be told apart from the fastest (the fastest included).
+    pub tied: bool,
+    /// CPU time per item over the least's.
+    pub cpu_relative: Option<f64>,
+    /// Whether its CPU time cannot be told apart from the least.
+    pub cpu_tied: bool,
+}
+
+/// The headline matrix of one core count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    /// The cores every cell ran on; `None` for cells from before cores were
+    /// held equal (shown, not ranked).
+    pub cores: Option<u64>,
+    /// One row per workload.
+    pub rows: Vec<MatrixRow>,
+}
+
+impl Matrix {
+    /// What the matrix's mode means, in one sentence.
+    pub fn mode(&self) -> String {
+        mode(self.cores)
+    }
+}
+
+/// What running on `cores` means, in one sentence.
+pub fn mode(cores: Option<u64>) -> String {
+    match cores {
+        Some(1) => "On 1 core: every runtime's process confined to one CPU, multi-threaded runtimes with one \
+                    worker, single-threaded and thread-per-core runtimes one instance."
+            .to_owned(),
+        Some(n) => format!(
+            "On {n} cores: every runtime's process confined to the same {n} CPUs, multi-threaded runtimes with \
+             {n} workers, single-threaded and thread-per-core runtimes {n} instances, one per core, each with a \
+             shard of the work."
+        ),
+        None => "Cores not held equal (results from before arena-results/2): multi-threaded runtimes on the \
+                 run's workers, single-threaded ones on one thread; not ranked."
+            .to_owned(),
+    }
 }
 
 /// One workload across the runtimes of a machine, at its headline size.
@@ -155,8 +211,13 @@ pub struct MatrixEntry {
     pub state: String,
     /// Mean time per item, with its 95 % interval.
     pub per_item_ns: Option<[f64; 3]>,
-    /// Over the fastest runtime's time per item (1.0 = fastest).
-    pub relative: Option<f64>,
+    /// Mean CPU time per item (every thread), with its 95 % interval.
+    pub cpu_per_item_ns: Option<[f64; 3]>,
+    /// Runtime instances the cell used, one per core (1: one runtime).
+    pub shards: u64,
+    /// Against the other runtimes of the row.
+    #[serde(flatten)]
+    pub ranks: Ranks,
     /// Why it is not measured, or a caveat.
     pub note: Option<String>,
 }
@@ -168,6 +229,8 @@ pub struct Growth {
     pub workload: String,
     /// Runtime id.
     pub runtime: String,
+    /// The cores of the cells compared.
+    pub cores: Option<u64>,
     /// Least-squares slope of ln(time per item) over ln(items): 0 when the
     /// total cost grows linearly with the work, 1 when quadratically.
     pub slope: f64,
@@ -191,20 +254,20 @@ pub struct Overhead {
     pub pairs: Vec<OverheadPair>,
 }
 
-/// Time per item at or above this multiple of its value at the fewest workers,
-/// at the most workers, is flagged: adding workers made each item slower.
+/// Time per item at or above this multiple of its value on the fewest cores,
+/// on the most cores, is flagged: adding cores made each item slower.
 pub const SCALING_GROWTH: f64 = 1.5;
 
 /// `arena scale`'s sweep for one machine: one row per workload × runtime ×
-/// size, its time per item at each worker count.
+/// size, its time per item on each core count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scaling {
     /// The file it came from.
     pub path: String,
     /// When it was measured.
     pub date: String,
-    /// The worker counts swept, in order (the rows' columns).
-    pub workers: Vec<u64>,
+    /// The core counts swept, in order (the rows' columns).
+    pub cores: Vec<u64>,
     /// One row per workload × runtime × size.
     pub rows: Vec<ScalingRow>,
 }
@@ -218,11 +281,13 @@ pub struct ScalingRow {
     pub runtime: String,
     /// Size.
     pub size: u64,
-    /// Time per item (ns) at each worker count, where measured.
+    /// Time per item (ns) on each core count, where measured.
     pub per_item_ns: Vec<Option<f64>>,
-    /// Why a worker count has no time (`capped`, `FAILED: …`), where it has none.
+    /// CPU time per item (ns) on each core count, where measured.
+    pub cpu_per_item_ns: Vec<Option<f64>>,
+    /// Why a core count has no time (`capped`, `FAILED: …`), where it has none.
     pub notes: Vec<Option<String>>,
-    /// Time per item at the most workers over that at the fewest, both measured.
+    /// Time per item on the most cores over that on the fewest, both measured.
     pub ratio: Option<f64>,
     /// Whether `ratio` is at least [`SCALING_GROWTH`].
     pub grows: bool,

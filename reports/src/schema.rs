@@ -1,8 +1,12 @@
-//! The results schema (`arena-results/1`): what `arena run` writes and what
+//! The results schema (`arena-results/2`): what `arena run` writes and what
 //! every later tool (the report, the CI gate) reads.
 //!
 //! A results file is one [`Results`]: the machine and build it was measured
-//! on, the run's settings, and one [`Cell`] per workload × runtime × size.
+//! on, the run's settings, and one [`Cell`] per workload × runtime × size ×
+//! cores. Every cell says on how many cores it ran ([`Cell::cores`]), and
+//! cells are only ever compared with cells on as many cores. Files of the
+//! previous versions (`arena-results/1`, `arena-cell/1`, `arena-scaling/1`,
+//! from before cores were held equal) are still read: see [`crate::legacy`].
 //! The harness also writes each cell alone as `arena.json` beside criterion's
 //! files for that benchmark, so `cargo bench` output carries the same cells.
 //! All durations are nanoseconds.
@@ -11,13 +15,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// Schema tag of a results file.
-pub const RESULTS_SCHEMA: &str = "arena-results/1";
+pub const RESULTS_SCHEMA: &str = "arena-results/2";
 /// Schema tag of a single cell file (`arena.json`).
-pub const CELL_SCHEMA: &str = "arena-cell/1";
+pub const CELL_SCHEMA: &str = "arena-cell/2";
 /// Schema tag of an adapter-overhead file (`arena overhead`).
 pub const OVERHEAD_SCHEMA: &str = "arena-overhead/1";
 /// Schema tag of a worker-scaling file (`arena scale`).
-pub const SCALING_SCHEMA: &str = "arena-scaling/1";
+pub const SCALING_SCHEMA: &str = "arena-scaling/2";
 /// Schema tag of a memory file (`arena-memory`).
 pub const MEMORY_SCHEMA: &str = "arena-memory/1";
 /// File name of a cell record inside criterion's benchmark directory.
@@ -77,8 +81,14 @@ pub struct Profile {
 /// How a run was configured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
-    /// Worker threads given to multi-threaded runtimes.
-    pub workers: usize,
+    /// The core counts measured, in order (`[1, 8]`: a one-core and an
+    /// eight-core matrix). Empty in files from before cores were held equal.
+    #[serde(default)]
+    pub cores: Vec<u64>,
+    /// Worker threads given to multi-threaded runtimes, in files from before
+    /// cores were held equal (`workers` in `arena-results/1`); absent since.
+    #[serde(default, alias = "workers", skip_serializing_if = "Option::is_none")]
+    pub legacy_workers: Option<u64>,
     /// criterion warm-up per benchmark, milliseconds.
     pub warm_up_ms: u64,
     /// criterion measurement time per benchmark, milliseconds.
@@ -104,8 +114,28 @@ pub struct Cell {
     pub unit: String,
     /// Whether it was measured, and why not if not.
     pub status: Status,
+    /// The cores the cell ran on: the measuring process was confined to this
+    /// many CPUs; multi-threaded runtimes had this many workers, and
+    /// single-threaded and thread-per-core runtimes ran this many instances,
+    /// one per thread, each with a shard of the work ([`Cell::shards`]).
+    /// `None` in files from before cores were held equal, where
+    /// multi-threaded runtimes had the run's workers and single-threaded ones
+    /// one thread: such cells are shown, never ranked.
+    #[serde(default)]
+    pub cores: Option<u64>,
+    /// The CPUs the measuring process was confined to; `None` where it was not.
+    #[serde(default)]
+    pub cpus: Option<Vec<u64>>,
+    /// Independent runtime instances a run used, each on its own thread with
+    /// its shard of the work (1: one runtime ran the whole workload).
+    #[serde(default = "one")]
+    pub shards: u64,
     /// criterion's estimate of one run, when measured.
     pub estimate: Option<Estimate>,
+    /// CPU time (user + system, every thread of the process) per item over
+    /// the measured runs, when measured.
+    #[serde(default)]
+    pub cpu: Option<CpuTime>,
     /// Latency percentiles over every run, where the workload records
     /// samples (timer lateness, echo round trips). Read from `lateness` too,
     /// the field's name before network workloads recorded round trips.
@@ -113,11 +143,38 @@ pub struct Cell {
     pub latency: Option<Latency>,
 }
 
+fn one() -> u64 {
+    1
+}
+
 impl Cell {
     /// `<workload>/<runtime>/<size>`, criterion's benchmark id.
     pub fn id(&self) -> String {
         format!("{}/{}/{}", self.workload, self.runtime, self.size)
     }
+
+    /// The id with the cores it ran on: `ping_pong/tokio-ct/10000 on 2 cores`.
+    pub fn label(&self) -> String {
+        match self.cores {
+            Some(1) => format!("{} on 1 core", self.id()),
+            Some(n) => format!("{} on {n} cores", self.id()),
+            None => self.id(),
+        }
+    }
+}
+
+/// CPU time per item: the process's CPU time over each measured sample,
+/// divided by the sample's runs and the items of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CpuTime {
+    /// Mean over samples.
+    pub per_item_ns: f64,
+    /// Lower bound of the mean's 95 % bootstrap interval.
+    pub lower_ns: f64,
+    /// Upper bound of the mean's 95 % bootstrap interval.
+    pub upper_ns: f64,
+    /// Samples it was computed from.
+    pub samples: u64,
 }
 
 /// Whether a cell was measured.
@@ -225,30 +282,18 @@ pub struct OverheadPair {
     pub verdict: String,
 }
 
-/// What `arena scale` measured: the same cells at each worker count, on the
-/// runtimes that use more than one thread.
+/// What `arena scale` measured: the same cells on each core count from one
+/// up (`settings.cores`), every runtime given the same cores at each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScalingResults {
     /// Always [`SCALING_SCHEMA`].
     pub schema: String,
     /// Where it was measured.
     pub environment: Environment,
-    /// How it was measured (`workers` is the largest count swept).
+    /// How it was measured; `cores` are the counts swept.
     pub settings: Settings,
-    /// The worker counts swept, in order.
-    pub workers: Vec<u64>,
-    /// Every cell at every worker count.
-    pub points: Vec<ScalingPoint>,
-}
-
-/// One cell measured with a given number of worker threads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScalingPoint {
-    /// Worker threads the runtime was given.
-    pub workers: u64,
-    /// The cell.
-    #[serde(flatten)]
-    pub cell: Cell,
+    /// Every cell at every core count (each says its [`Cell::cores`]).
+    pub cells: Vec<Cell>,
 }
 
 /// What `arena-memory` measured: heap use per item through a counting

@@ -16,7 +16,12 @@ pub fn table(t: &Table) -> String {
     out.load_preset(UTF8_FULL_CONDENSED).set_header(t.header.clone());
     for (row, marks) in t.rows.iter().zip(&t.emphasis) {
         out.add_row(row.iter().zip(marks).enumerate().map(|(i, (text, &mark))| {
-            let cell = Cell::new(if mark { format!("{text} *") } else { text.clone() });
+            // The mark goes after the first line (a cell's main number).
+            let marked = || match text.split_once('\n') {
+                Some((first, rest)) => format!("{first} *\n{rest}"),
+                None => format!("{text} *"),
+            };
+            let cell = Cell::new(if mark { marked() } else { text.clone() });
             if t.right.contains(&i) { cell.set_alignment(CellAlignment::Right) } else { cell }
         }));
     }
@@ -37,8 +42,8 @@ pub fn render_report(report: &Report) -> String {
     let mut out = String::new();
     for m in &report.machines {
         let _ = writeln!(out, "machine {}", text::machine_line(m));
-        if !m.cells.is_empty() {
-            out.push_str(&table(&text::cells(m)));
+        for t in text::cells(m) {
+            out.push_str(&table(&t));
         }
         let single = [text::scaling(m), text::overhead(m)];
         for t in text::latency(m).iter().chain(&text::memory(m)).chain(single.iter().flatten()) {
@@ -55,7 +60,7 @@ pub fn render_report(report: &Report) -> String {
             }
         }
         list(&mut out, "super-linear growth:", &text::growth(m));
-        list(&mut out, "slower with more workers:", &text::scaling_growth(m));
+        list(&mut out, "slower with more cores:", &text::scaling_growth(m));
         list(&mut out, "not measured:", &text::not_measured(m));
     }
     list(&mut out, "problems with the inputs:", &report.problems);

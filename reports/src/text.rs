@@ -4,7 +4,8 @@
 use crate::model::{Machine, ReportCell};
 use crate::schema::{ConformanceCell, Layer, MemoryCell, Outcome, OverheadPair, Status};
 
-/// `12.3 ns`, `4.56 µs`, `7.89 ms`, `1.23 s`.
+/// `12.3 ns`, `4.56 µs`, `789 ms`, `1.23 s`: three significant figures,
+/// as far as any of Arena's intervals can be trusted.
 pub fn duration(ns: f64) -> String {
     let (value, unit) = match ns {
         n if n < 1e3 => (n, "ns"),
@@ -12,7 +13,11 @@ pub fn duration(ns: f64) -> String {
         n if n < 1e9 => (n / 1e6, "ms"),
         n => (n / 1e9, "s"),
     };
-    format!("{value:.3} {unit}").replacen(".000 ", " ", 1)
+    match value {
+        v if v >= 99.95 => format!("{v:.0} {unit}"),
+        v if v >= 9.995 => format!("{v:.1} {unit}"),
+        v => format!("{v:.2} {unit}"),
+    }
 }
 
 /// A table: a title, a header and rows of text; `emphasis[i][j]` marks the
@@ -55,26 +60,57 @@ pub fn skipped_text(why: &str) -> &str {
     why.split(':').next().unwrap_or("skipped")
 }
 
-/// How one cell reads in a table: `269 ns ×1.00`, `n/a`, `capped`, `FAILED`.
+/// How one cell reads in a table: wall time per item and its ratio, then
+/// CPU time per item on a second line (`269 ns ×1.34` / `cpu 301 ns`), or
+/// `n/a`, `capped`, `FAILED`.
 pub fn cell_text(c: &ReportCell) -> String {
     match (&c.cell.status, &c.cell.estimate) {
-        (Status::Measured, Some(e)) => per_item_text(e.per_item_ns, c.relative),
+        (Status::Measured, Some(e)) => {
+            let wall = per_item_text(e.per_item_ns, c.ranks.relative);
+            match c.cell.cpu {
+                Some(cpu) => format!("{wall}\ncpu {}", duration(cpu.per_item_ns)),
+                None => wall,
+            }
+        }
         (Status::Measured, None) => "not measured".to_owned(),
         (Status::Skipped(why), _) => skipped_text(why).to_owned(),
         (Status::Failed(_), _) => "FAILED".to_owned(),
     }
 }
 
-/// Every workload × size (rows) on every runtime (columns): time per item
-/// and its ratio to the fastest in the row.
-pub fn cells(m: &Machine) -> Table {
+/// `1 core`, `2 cores`.
+pub fn cores_text(n: u64) -> String {
+    if n == 1 { "1 core".to_owned() } else { format!("{n} cores") }
+}
+
+/// One table per core count (one core first): every workload × size (rows)
+/// on every runtime (columns), time per item, its ratio to the fastest in
+/// the row and CPU time per item; every runtime tied with the fastest is
+/// marked.
+pub fn cells(m: &Machine) -> Vec<Table> {
+    let mut counts: Vec<Option<u64>> = m.cells.iter().map(|c| c.cell.cores).collect();
+    counts.dedup();
+    counts.into_iter().map(|cores| cells_on(m, cores)).collect()
+}
+
+fn cells_on(m: &Machine, cores: Option<u64>) -> Table {
+    let of: Vec<&ReportCell> = m.cells.iter().filter(|c| c.cell.cores == cores).collect();
+    let runtimes: Vec<&String> = m.runtimes.iter().filter(|r| of.iter().any(|c| c.cell.runtime == **r)).collect();
     let mut header = vec!["workload".to_owned(), "size".to_owned()];
-    header.extend(m.runtimes.iter().cloned());
-    let title = "time per item (criterion mean) and ×ratio to the fastest runtime in the row";
-    let mut t = Table::new(title, header);
-    t.right = (1..2 + m.runtimes.len()).collect();
+    header.extend(runtimes.iter().map(|r| (*r).clone()));
+    let ranked = if cores.is_some() {
+        format!(
+            " Time per item (criterion mean), ×ratio to the fastest, CPU time per item; marked: every runtime \
+             tied with the fastest (intervals overlap, or within {:.0} %).",
+            m.tie_within * 100.0
+        )
+    } else {
+        " Time per item (criterion mean), CPU time per item where recorded.".to_owned()
+    };
+    let mut t = Table::new(&format!("{}{ranked}", crate::model::mode(cores)), header);
+    t.right = (1..2 + runtimes.len()).collect();
     let mut rows: Vec<(&str, u64)> = Vec::new();
-    for c in &m.cells {
+    for c in &of {
         if !rows.contains(&(c.cell.workload.as_str(), c.cell.size)) {
             rows.push((&c.cell.workload, c.cell.size));
         }
@@ -82,10 +118,10 @@ pub fn cells(m: &Machine) -> Table {
     for (w, s) in rows {
         let mut row = vec![w.to_owned(), s.to_string()];
         let mut marks = vec![false, false];
-        for r in &m.runtimes {
-            let c = m.cells.iter().find(|c| c.cell.workload == w && c.cell.size == s && c.cell.runtime == *r);
-            row.push(c.map_or_else(|| "not measured".to_owned(), cell_text));
-            marks.push(c.and_then(|c| c.relative).is_some_and(|r| r == 1.0));
+        for r in &runtimes {
+            let c = of.iter().find(|c| c.cell.workload == w && c.cell.size == s && c.cell.runtime == **r);
+            row.push(c.map_or_else(|| "not measured".to_owned(), |c| cell_text(c)));
+            marks.push(c.is_some_and(|c| c.ranks.tied));
         }
         t.rows.push(row);
         t.emphasis.push(marks);
@@ -308,15 +344,18 @@ pub fn not_measured(m: &Machine) -> Vec<String> {
         .cells
         .iter()
         .filter_map(|c| match &c.cell.status {
-            Status::Failed(why) => Some(format!("FAILED {}: {why}", c.cell.id())),
-            Status::Skipped(why) => Some(format!("{}: {why}", c.cell.id())),
+            Status::Failed(why) => Some(format!("FAILED {}: {why}", c.cell.label())),
+            Status::Skipped(why) => Some(format!("{}: {why}", c.cell.label())),
             Status::Measured => None,
         })
         .collect();
-    for row in &m.matrix {
-        for e in row.entries.iter().filter(|e| e.state == "not measured") {
-            let why = e.note.as_deref().unwrap_or("no data");
-            out.push(format!("{}/{}/{}: not measured ({why})", row.workload, e.runtime, row.size));
+    for matrix in &m.matrices {
+        let on = matrix.cores.map(|n| format!(" on {}", cores_text(n))).unwrap_or_default();
+        for row in &matrix.rows {
+            for e in row.entries.iter().filter(|e| e.state == "not measured") {
+                let why = e.note.as_deref().unwrap_or("no data");
+                out.push(format!("{}/{}/{}{on}: not measured ({why})", row.workload, e.runtime, row.size));
+            }
         }
     }
     out
@@ -328,30 +367,37 @@ pub fn growth(m: &Machine) -> Vec<String> {
         .iter()
         .filter(|g| g.super_linear)
         .map(|g| {
+            let on = g.cores.map(|n| format!(" on {}", cores_text(n))).unwrap_or_default();
             format!(
-                "{} on {}: time per item grows ×{:.2} from the smallest to the largest size (slope {:.2})",
+                "{} on {}{on}: time per item grows ×{:.2} from the smallest to the largest size (slope {:.2})",
                 g.workload, g.runtime, g.ratio, g.slope
             )
         })
         .collect()
 }
 
-/// The worker sweep, where measured: time per item at each worker count and
-/// the most workers' time over the fewest's.
+/// The core sweep, where measured: time per item on each core count (CPU
+/// time per item beneath it) and the most cores' time over the fewest's.
 pub fn scaling(m: &Machine) -> Option<Table> {
     let sc = m.scaling.as_ref()?;
     let mut header = vec!["workload".to_owned(), "size".to_owned(), "runtime".to_owned()];
-    header.extend(sc.workers.iter().map(|w| format!("{w} worker{}", if *w == 1 { "" } else { "s" })));
+    header.extend(sc.cores.iter().map(|&n| cores_text(n)));
     header.push("most / fewest".to_owned());
-    let mut t =
-        Table::new(&format!("worker scaling: time per item by worker threads ({}, {})", sc.path, sc.date), header);
-    t.right = (1..sc.workers.len() + 4).filter(|&i| i != 2).collect();
+    let title = format!(
+        "core scaling: time per item (and CPU time per item) with every runtime given 1, 2, … cores, \
+         as in the matrices ({}, {})",
+        sc.path, sc.date
+    );
+    let mut t = Table::new(&title, header);
+    t.right = (1..sc.cores.len() + 4).filter(|&i| i != 2).collect();
     for r in &sc.rows {
         let mut row = vec![r.workload.clone(), r.size.to_string(), r.runtime.clone()];
-        row.extend(r.per_item_ns.iter().zip(&r.notes).map(|(ns, note)| match (ns, note) {
-            (Some(ns), _) => duration(*ns),
-            (None, Some(why)) => skipped_text(why).to_owned(),
-            (None, None) => "-".to_owned(),
+        let points = r.per_item_ns.iter().zip(&r.cpu_per_item_ns).zip(&r.notes);
+        row.extend(points.map(|((ns, cpu), note)| match (ns, cpu, note) {
+            (Some(ns), Some(cpu), _) => format!("{}\ncpu {}", duration(*ns), duration(*cpu)),
+            (Some(ns), None, _) => duration(*ns),
+            (None, _, Some(why)) => skipped_text(why).to_owned(),
+            (None, _, None) => "-".to_owned(),
         }));
         row.push(r.ratio.map(|x| format!("×{x:.2}")).unwrap_or_default());
         t.push(row);
@@ -363,20 +409,22 @@ pub fn scaling(m: &Machine) -> Option<Table> {
     Some(t)
 }
 
-/// The sweep's rows whose time per item grew with workers, in words.
+/// The sweep's rows whose time per item grew with cores, in words.
 pub fn scaling_growth(m: &Machine) -> Vec<String> {
     let Some(sc) = m.scaling.as_ref() else { return Vec::new() };
-    let (fewest, most) = (sc.workers.first().copied().unwrap_or(1), sc.workers.last().copied().unwrap_or(1));
+    let (fewest, most) = (sc.cores.first().copied().unwrap_or(1), sc.cores.last().copied().unwrap_or(1));
     sc.rows
         .iter()
         .filter(|r| r.grows)
         .map(|r| {
             format!(
-                "{} on {} at {}: time per item ×{:.2} from {fewest} to {most} workers",
+                "{} on {} at {}: time per item ×{:.2} from {} to {}",
                 r.workload,
                 r.runtime,
                 r.size,
-                r.ratio.unwrap_or(f64::NAN)
+                r.ratio.unwrap_or(f64::NAN),
+                cores_text(fewest),
+                cores_text(most)
             )
         })
         .collect()

@@ -111,14 +111,14 @@ fn index_html_renders_in_headless_chromium() {
     assert!(dom.contains("data-rendered=\"ok\""), "the page's script did not finish:\n{dom}");
 
     let machines = blocks(&dom, "<section class=\"machine\"", "</section>");
-    assert_eq!(machines.len(), 2, "one section per machine");
+    assert_eq!(machines.len(), 4, "one section per machine");
     /// (chart class, the runtimes it draws)
     type Charts = &'static [(&'static str, &'static str)];
-    // (label, matrix cells, charts)
-    let expected: [(&str, usize, Charts); 2] = [
+    // (label, matrix cells of each core count, charts)
+    let expected: [(&str, &[usize], Charts); 4] = [
         (
             "host-a",
-            3 * 3,
+            &[3 * 3],
             &[
                 ("chart cost", "rt-one,rt-two"),
                 ("chart cost", "rt-one,rt-two"),
@@ -126,13 +126,15 @@ fn index_html_renders_in_headless_chromium() {
                 ("chart latency", "rt-one"),
             ],
         ),
-        ("host-b", 2, &[("chart cost", "rt-one,rt-two")]),
+        ("host-b", &[2], &[("chart cost", "rt-one,rt-two")]),
+        ("host-c", &[2, 2], &[("chart cost", "rt-one,rt-two"), ("chart cost", "rt-one,rt-two")]),
+        ("host-old", &[2], &[("chart cost", "rt-one,rt-two")]),
     ];
     for (section, (label, cells, charts)) in machines.iter().zip(expected) {
         assert_eq!(attribute(section, "data-machine"), label);
-        let matrix = blocks(section, "<table class=\"matrix\"", "</table>");
-        assert_eq!(matrix.len(), 1, "{label}: one matrix");
-        assert_eq!(matrix[0].matches("<td class=\"cell ").count(), cells, "{label}: matrix cells");
+        let matrices = blocks(section, "<table class=\"matrix", "</table>");
+        let counted: Vec<usize> = matrices.iter().map(|m| m.matches("<td class=\"cell ").count()).collect();
+        assert_eq!(counted, cells, "{label}: matrix cells, one matrix per core count");
         let figures = blocks(section, "<figure class=\"chart", "</figure>");
         assert_eq!(figures.len(), charts.len(), "{label}: charts");
         for (figure, (class, runtimes)) in figures.iter().zip(charts) {
@@ -146,5 +148,7 @@ fn index_html_renders_in_headless_chromium() {
     }
     // The gaps are marked, not blank or zero.
     assert!(dom.contains("<td class=\"cell not-measured\""), "not-measured cells are marked");
-    assert!(dom.contains(">FAILED</td>"), "the failed cell says so");
+    assert!(dom.contains(">FAILED</span></td>"), "the failed cell says so");
+    // Only the ranked matrices mark ties; the old file's is unranked.
+    assert!(dom.contains("<table class=\"matrix unranked\" data-cores=\"cores not held equal\""));
 }

@@ -10,8 +10,14 @@ fn machine<'a>(r: &'a Report, label: &str) -> &'a Machine {
     r.machines.iter().find(|m| m.label == label).unwrap_or_else(|| panic!("no machine {label}"))
 }
 
+/// The entry of the matrix on two cores (the fixture's usual count).
 fn entry<'a>(m: &'a Machine, workload: &str, runtime: &str) -> &'a MatrixEntry {
-    let row = m.matrix.iter().find(|r| r.workload == workload).unwrap_or_else(|| panic!("no row {workload}"));
+    entry_on(m, Some(2), workload, runtime)
+}
+
+fn entry_on<'a>(m: &'a Machine, cores: Option<u64>, workload: &str, runtime: &str) -> &'a MatrixEntry {
+    let matrix = m.matrices.iter().find(|x| x.cores == cores).unwrap_or_else(|| panic!("no matrix on {cores:?}"));
+    let row = matrix.rows.iter().find(|r| r.workload == workload).unwrap_or_else(|| panic!("no row {workload}"));
     row.entries.iter().find(|e| e.runtime == runtime).unwrap()
 }
 
@@ -42,17 +48,21 @@ fn matrix_numbers_match_the_fixture() {
     assert_eq!(r.schema, REPORT_SCHEMA);
     let a = machine(&r, "host-a");
     assert_eq!(a.runtimes, ["rt-one", "rt-two", "rt-three"]);
-    let order: Vec<&str> = a.matrix.iter().map(|r| r.workload.as_str()).collect();
+    assert_eq!(a.matrices.len(), 1, "one core count on host-a");
+    let order: Vec<&str> = a.matrices[0].rows.iter().map(|r| r.workload.as_str()).collect();
     assert_eq!(order, ["ping_pong", "spawn_join", "timer_wheel"], "registry order");
 
     let one = entry(a, "ping_pong", "rt-one");
     assert_eq!(one.state, "measured");
     let [mean, lo, hi] = one.per_item_ns.unwrap();
     assert!(close(mean, 200.0) && close(lo, 190.0) && close(hi, 210.0), "{mean} {lo} {hi}");
-    assert_eq!(one.relative, Some(1.0));
+    assert_eq!((one.ranks.relative, one.ranks.tied), (Some(1.0), true));
+    let [cpu, lo, hi] = one.cpu_per_item_ns.unwrap();
+    assert!(close(cpu, 300.0) && close(lo, 285.0) && close(hi, 315.0), "{cpu} {lo} {hi}");
     let two = entry(a, "ping_pong", "rt-two");
     assert!(close(two.per_item_ns.unwrap()[0], 500.0));
-    assert!(close(two.relative.unwrap(), 2.5));
+    assert!(close(two.ranks.relative.unwrap(), 2.5));
+    assert!(!two.ranks.tied && !two.ranks.cpu_tied && close(two.ranks.cpu_relative.unwrap(), 2.5));
     let three = entry(a, "ping_pong", "rt-three");
     assert_eq!((three.state.as_str(), three.note.as_deref()), ("skipped", Some("n/a: no outside spawns")));
 
@@ -64,14 +74,50 @@ fn matrix_numbers_match_the_fixture() {
 }
 
 #[test]
+fn each_core_count_is_its_own_matrix_and_nothing_is_ranked_across() {
+    let (_f, r, _) = written();
+    let c = machine(&r, "host-c");
+    let counts: Vec<Option<u64>> = c.matrices.iter().map(|x| x.cores).collect();
+    assert_eq!(counts, [Some(1), Some(2)], "one core first");
+    assert!(c.matrices[0].mode().starts_with("On 1 core:") && c.matrices[1].mode().starts_with("On 2 cores:"));
+    // On one core rt-one is fastest and rt-two, 4 % slower, is tied with it.
+    let one = entry_on(c, Some(1), "ping_pong", "rt-two").ranks;
+    assert!(close(one.relative.unwrap(), 1.04) && one.tied, "{one:?}");
+    // On two cores rt-two is fastest: its 60 ns is divided by nothing on one core.
+    assert_eq!(entry_on(c, Some(2), "ping_pong", "rt-two").ranks.relative, Some(1.0));
+    let slow = entry_on(c, Some(2), "ping_pong", "rt-one").ranks;
+    assert!(close(slow.relative.unwrap(), 5.0) && !slow.tied, "{slow:?}");
+    for cell in &c.cells {
+        let peers = c.cells.iter().filter(|p| p.cell.workload == cell.cell.workload && p.cell.cores == cell.cell.cores);
+        let best = peers.filter_map(|p| p.cell.estimate).map(|e| e.per_item_ns).fold(f64::INFINITY, f64::min);
+        assert!(close(cell.ranks.relative.unwrap(), cell.cell.estimate.unwrap().per_item_ns / best));
+    }
+}
+
+#[test]
+fn results_from_before_cores_were_held_equal_are_shown_never_ranked() {
+    let (_f, r, _) = written();
+    let old = machine(&r, "host-old");
+    assert_eq!(old.matrices.len(), 1);
+    assert_eq!(old.matrices[0].cores, None);
+    for runtime in ["rt-one", "rt-two"] {
+        let e = entry_on(old, None, "ping_pong", runtime);
+        assert_eq!(e.state, "measured");
+        assert_eq!((e.ranks.relative, e.ranks.tied), (None, false), "{runtime}");
+    }
+    let run = &old.runs[0];
+    assert_eq!(run.settings.as_ref().unwrap().legacy_workers, Some(2), "the old `workers` is kept");
+}
+
+#[test]
 fn criterion_sweep_is_read_with_gaps_marked() {
     let (_f, r, _) = written();
     let a = machine(&r, "host-a");
-    let row = a.matrix.iter().find(|r| r.workload == "spawn_join").unwrap();
+    let row = a.matrices[0].rows.iter().find(|r| r.workload == "spawn_join").unwrap();
     assert_eq!(row.size, 1000, "the largest size the most runtimes were measured at");
     assert!(row.criterion_page.as_deref().is_some_and(|p| p.ends_with("criterion/spawn_join/report/index.html")));
     assert!(close(entry(a, "spawn_join", "rt-one").per_item_ns.unwrap()[0], 100.0));
-    assert!(close(entry(a, "spawn_join", "rt-two").relative.unwrap(), 1.5));
+    assert!(close(entry(a, "spawn_join", "rt-two").ranks.relative.unwrap(), 1.5));
     assert_eq!(entry(a, "spawn_join", "rt-three").state, "not measured");
 
     let at = |runtime: &str, size: u64| {
@@ -79,7 +125,7 @@ fn criterion_sweep_is_read_with_gaps_marked() {
     };
     let big = at("rt-one", 10000).unwrap();
     assert!(close(big.cell.estimate.unwrap().per_item_ns, 400.0));
-    assert_eq!(big.relative, Some(1.0), "alone at that size");
+    assert_eq!(big.ranks.relative, Some(1.0), "alone at that size");
     assert!(at("rt-two", 10000).unwrap().cell.estimate.is_none(), "never measured: no estimate, not a zero");
     let small = at("rt-one", 100).unwrap();
     let spread = small.samples.unwrap();
@@ -99,11 +145,13 @@ fn criterion_sweep_is_read_with_gaps_marked() {
 fn machines_are_never_merged_or_compared() {
     let (_f, r, _) = written();
     let labels: Vec<&str> = r.machines.iter().map(|m| m.label.as_str()).collect();
-    assert_eq!(labels, ["host-a", "host-b"]);
+    assert_eq!(labels, ["host-a", "host-b", "host-c", "host-old"]);
     let b = machine(&r, "host-b");
     assert_eq!(b.runtimes, ["rt-one", "rt-two"]);
-    assert_eq!(entry(b, "ping_pong", "rt-one").relative, Some(1.0));
-    assert!(close(entry(b, "ping_pong", "rt-two").relative.unwrap(), 1.1));
+    assert_eq!(entry(b, "ping_pong", "rt-one").ranks.relative, Some(1.0));
+    let two = entry(b, "ping_pong", "rt-two").ranks;
+    assert!(close(two.relative.unwrap(), 1.1));
+    assert!(two.tied, "its interval (313.5 .. 346.5) reaches the fastest's (285 .. 315)");
     assert!(b.overhead.is_none() && b.conformance.is_none() && b.memory.is_none() && b.scaling.is_none());
     let a = machine(&r, "host-a");
     assert_eq!(a.overhead.as_ref().unwrap().pairs[0].median_ratio, 0.998);
@@ -118,16 +166,18 @@ fn summary_md_shows_the_fixture_values() {
     for expected in [
         "## Machine host-a",
         "## Machine host-b",
-        "| ping_pong | 1000 | **200 ns ×1.00** | 500 ns ×2.50 | n/a |",
+        "**On 2 cores: every runtime's process confined to the same 2 CPUs",
+        "tied with the fastest (intervals overlap, or within 30 %).**",
+        "| ping_pong | 1000 | **200 ns ×1.00<br>cpu 300 ns** | 500 ns ×2.50<br>cpu 750 ns | n/a |",
         "| spawn_join | 10000 | **400 ns ×1.00** | not measured | not measured |",
-        "| timer_wheel | 100 | **10 µs ×1.00** | FAILED | not measured |",
-        "| ping_pong | 1000 | **300 ns ×1.00** | 330 ns ×1.10 |",
-        "| timer_wheel | 100 | rt-one | 300 | 1 µs | 2 µs | 5 µs | 9 µs | 12 µs |",
+        "| timer_wheel | 100 | **10.0 µs ×1.00<br>cpu 15.0 µs** | FAILED | not measured |",
+        "| ping_pong | 1000 | **300 ns ×1.00<br>cpu 450 ns** | **330 ns ×1.10<br>cpu 495 ns** |",
+        "| timer_wheel | 100 | rt-one | 300 | 1.00 µs | 2.00 µs | 5.00 µs | 9.00 µs | 12.0 µs |",
         "| rt-one | spawn_join | 10000 | 101 | 0.9980 | 0.9950 .. 1.0010 | within 1% |",
         "| yield_order | ABABAB | CHANGED: saw AAABBB, expected ABABAB |",
         "- yield_order on rt-two: CHANGED: saw AAABBB, expected ABABAB",
-        "- spawn_join on rt-one: time per item grows ×4.00",
-        "- FAILED timer_wheel/rt-two/100: hang after 120 s",
+        "- spawn_join on rt-one on 2 cores: time per item grows ×4.00",
+        "- FAILED timer_wheel/rt-two/100 on 2 cores: hang after 120 s",
         "- `spawn_join` (f): what spawn_join does",
         "| workload | per | rt-one | rt-two | rt-three |",
         "| spawn_join | task | **1.00** | 2.50 | capped |",
@@ -135,11 +185,16 @@ fn summary_md_shows_the_fixture_values() {
         "| spawn_join | task | **136 B** | 2.00 KiB (kept: 64 B) | capped |",
         "| rt-one | 1000000 | 8.00 MiB | 331.30 MiB | 339 B |",
         "| rt-three | 1000000 | capped: needs 1000000 live tasks, rt-three allows 100 |  |  |",
-        "| workload | size | runtime | 1 worker | 2 workers | most / fewest |",
-        "| ping_pong | 1000 | rt-one | 400 ns | 200 ns | ×0.50 |",
-        "| ping_pong | 1000 | rt-two | 300 ns | 600 ns | **×2.00** |",
-        "| spawn_join | 1000 | rt-two | 100 ns | FAILED |  |",
-        "- ping_pong on rt-two at 1000: time per item ×2.00 from 1 to 2 workers",
+        "| workload | size | runtime | 1 core | 2 cores | most / fewest |",
+        "| ping_pong | 1000 | rt-one | 400 ns<br>cpu 600 ns | 200 ns<br>cpu 300 ns | ×0.50 |",
+        "| ping_pong | 1000 | rt-two | 300 ns<br>cpu 450 ns | 600 ns<br>cpu 900 ns | **×2.00** |",
+        "| spawn_join | 1000 | rt-two | 100 ns<br>cpu 150 ns | FAILED |  |",
+        "- ping_pong on rt-two at 1000: time per item ×2.00 from 1 core to 2 cores",
+        "**On 1 core: every runtime's process confined to one CPU",
+        "| ping_pong | 1000 | **100 ns ×1.00<br>cpu 150 ns** | **104 ns ×1.04<br>cpu 156 ns** |",
+        "| ping_pong | 1000 | 300 ns ×5.00<br>cpu 450 ns | **60.0 ns ×1.00<br>cpu 90.0 ns** |",
+        "**Cores not held equal (results from before arena-results/2)",
+        "| ping_pong | 1000 | 200 ns | 100 ns |",
     ] {
         assert!(md.contains(expected), "summary.md lacks {expected:?}:\n{md}");
     }
@@ -158,7 +213,7 @@ fn bad_inputs_are_named_and_the_rest_is_reported() {
     named(&f.criterion.join("spawn_join/rt-three/100/new/estimates.json"), "not valid JSON");
     named(&f.criterion.join("other/f/1"), "not a benchmark of Arena's harness");
     let statuses: Vec<(&str, &str)> = r.inputs.iter().map(|i| (i.kind.as_str(), i.status.as_str())).collect();
-    assert_eq!(statuses.iter().filter(|(_, s)| *s == "used").count(), 7, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|(_, s)| *s == "used").count(), 9, "{statuses:?}");
 }
 
 #[test]
@@ -169,7 +224,7 @@ fn a_missing_criterion_directory_is_named_and_the_rest_is_reported() {
     let r = build(&inputs).unwrap();
     let p = missing.display().to_string();
     assert!(r.problems.iter().any(|m| m.starts_with(&p) && m.contains("cargo bench")), "{:?}", r.problems);
-    assert_eq!(entry(machine(&r, "host-a"), "ping_pong", "rt-one").relative, Some(1.0));
+    assert_eq!(entry(machine(&r, "host-a"), "ping_pong", "rt-one").ranks.relative, Some(1.0));
 }
 
 #[test]
@@ -208,7 +263,7 @@ fn a_newer_run_wins_a_cell_both_have() {
     let a = machine(&r, "host-a");
     assert_eq!(a.runs.len(), 3, "two results files and one criterion directory on host-a");
     assert!(close(entry(a, "ping_pong", "rt-two").per_item_ns.unwrap()[0], 100.0));
-    assert!(close(entry(a, "ping_pong", "rt-one").relative.unwrap(), 2.0), "rt-two is now the fastest");
+    assert!(close(entry(a, "ping_pong", "rt-one").ranks.relative.unwrap(), 2.0), "rt-two is now the fastest");
 }
 
 #[test]

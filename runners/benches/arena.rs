@@ -3,11 +3,15 @@
 //!
 //! Run with: `cargo bench -p runners --bench arena` (all), or one runtime:
 //! `cargo bench -p runners --bench arena -- tokio-ct` (criterion's filter).
-//! `ARENA_RUNTIME`, `ARENA_WORKLOAD` (comma lists), `ARENA_SIZE`
-//! (`test|quick|bench|N,…`) and `ARENA_WORKERS` narrow the run before
-//! criterion sees it. Results land in `target/criterion` (criterion's HTML
-//! and estimates) with Arena's `arena.json` beside each benchmark, and the
-//! machine, toolchain, profile and crate versions in `arena-environment.json`.
+//! `ARENA_RUNTIME`, `ARENA_WORKLOAD` (comma lists) and `ARENA_SIZE`
+//! (`test|quick|bench|N,…`) narrow the run before criterion sees it;
+//! `ARENA_CORES` (default: every CPU) is the cores every runtime runs on,
+//! the process confined to them. Results land in
+//! `target/criterion/cores-<N>` (criterion's HTML and estimates; one
+//! directory per core count, since criterion compares a benchmark with its
+//! last run and a run on other cores is not that) with Arena's `arena.json`
+//! beside each benchmark, and the machine, toolchain, profile and crate
+//! versions in `arena-environment.json`.
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,6 +21,9 @@ use runners::harness::{Harness, Selection, SizeChoice};
 mod common;
 
 use common::{fail, list};
+
+/// criterion samples per benchmark.
+const SAMPLES: usize = 30;
 
 /// criterion's own rule: `CARGO_TARGET_DIR`, else the target directory this
 /// bench binary was built into (`<target>/<profile>/deps/arena-…`).
@@ -38,7 +45,9 @@ fn main() {
     };
     let selection = Selection { runtimes: list("ARENA_RUNTIME"), workloads: list("ARENA_WORKLOAD"), sizes };
     selection.check(["ARENA_RUNTIME", "ARENA_WORKLOAD"]).unwrap_or_else(|e| fail(e.to_string()));
-    let harness = Harness { config: common::config(), criterion_dir: criterion_dir(), selection };
+    let (config, cpus) = common::cores();
+    let criterion_dir = criterion_dir().join(format!("cores-{}", config.workers));
+    let harness = Harness { config, criterion_dir, selection, confined: Some(cpus), samples: SAMPLES };
     // What these numbers were measured on and built with, beside them.
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let env_file = harness.criterion_dir.join("arena-environment.json");
@@ -48,7 +57,7 @@ fn main() {
         .output_directory(&harness.criterion_dir)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
-        .sample_size(30)
+        .sample_size(SAMPLES)
         .configure_from_args();
     if let Err(e) = harness.run(&mut c) {
         fail(e.to_string());

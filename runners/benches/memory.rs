@@ -3,7 +3,7 @@
 //! global allocator — the per-item half of `arena-memory`, as a `cargo
 //! bench` target: `cargo bench -p runners --bench memory`.
 //!
-//! `ARENA_RUNTIME`, `ARENA_WORKLOAD` and `ARENA_WORKERS` narrow it as they
+//! `ARENA_RUNTIME`, `ARENA_WORKLOAD` and `ARENA_CORES` narrow it as they
 //! do the `arena` bench. How a cell is measured is `runners::memory`; the
 //! spawn storm's resident set, the JSON and the report tables are
 //! `cargo run --release --bin arena-memory`'s. A bench target of its own
@@ -30,7 +30,7 @@ fn main() {
     runners::harness::pick("ARENA_RUNTIME", &runtimes, ids).unwrap_or_else(|e| common::fail(e.to_string()));
     runners::harness::pick("ARENA_WORKLOAD", &workloads, memory::WORKLOADS.to_vec())
         .unwrap_or_else(|e| common::fail(e.to_string()));
-    let config = common::config();
+    let (config, _cpus) = common::cores();
     let mut failed = false;
     println!("{:<16} {:<14} {:>12} {:>12} {:>12}  per", "workload", "runtime", "allocations", "bytes", "kept");
     memory::measure_all(&config, &totals, &runtimes, &workloads, &mut |c| {

@@ -7,6 +7,13 @@
 //! construction, `block_on` entry and the answer check. Every run's checksum
 //! is checked; a wrong answer panics with the cell's id rather than being
 //! timed. Each cell is also written as `arena.json` beside criterion's files.
+//!
+//! A cell runs on [`Harness::config`]'s `workers` cores: a multi-threaded
+//! runtime with that many workers, a single-threaded one as that many
+//! shards ([`Host`]). Around each sample the harness reads the process's CPU
+//! time ([`cores::cpu_time`]), and where the process is confined
+//! ([`Harness::confined`]) it checks after each sample that no thread left
+//! its CPUs; a thread that did fails the cell.
 use std::cell::{OnceCell, RefCell};
 use std::fmt;
 use std::future::Future;
@@ -25,6 +32,7 @@ use workloads::channels::PingPong;
 use workloads::spawn::SpawnJoin;
 use workloads::{Config, Limits, Needs, Run, Sizes, Workload, WorkloadVisitor};
 
+use crate::cores::{self, Cpus};
 use crate::host::Host;
 use crate::{Adapter, RuntimeVisitor};
 
@@ -219,7 +227,11 @@ impl WorkloadInfo {
             items: (self.items)(size),
             unit: self.unit.to_owned(),
             status,
+            cores: None,
+            cpus: None,
+            shards: 1,
             estimate: None,
+            cpu: None,
             latency: None,
         }
     }
@@ -290,12 +302,22 @@ impl Body for Native<PingPong> {
 /// Runs a selection through criterion.
 #[derive(Debug, Clone)]
 pub struct Harness {
-    /// Runtime configuration for every cell.
+    /// Runtime configuration for every cell; `workers` is the cores a cell
+    /// runs on (workers of a multi-threaded runtime, shards of a
+    /// single-threaded one).
     pub config: Config,
     /// criterion's output directory; cell records go beside its files.
     pub criterion_dir: PathBuf,
     /// What to run.
     pub selection: Selection,
+    /// The CPUs this process was confined to ([`cores::confine`], as many as
+    /// `config.workers`), if it was: recorded in every cell, and every
+    /// thread must stay on them.
+    pub confined: Option<Cpus>,
+    /// criterion's samples per cell: the last this many batches of a cell
+    /// are its measurement (the ones before are warm-up), and its CPU time
+    /// per item is read over them.
+    pub samples: usize,
 }
 
 impl Harness {
@@ -412,11 +434,14 @@ impl<B: Body> Cells<'_, '_, B> {
         size: usize,
     ) -> Option<Cell> {
         let mut cell = WorkloadInfo::of::<B>().cell(R::ID, size, Status::Measured);
+        let config = &self.harness.config;
+        cell.cores = Some(config.workers as u64);
+        cell.cpus = self.harness.confined.as_ref().map(|c| c.ids().iter().map(|&id| id as u64).collect());
+        cell.shards = Host::<R>::shards_for(config) as u64;
         if let Some(reason) = workloads::not_applicable::<B::W, R>(size) {
             cell.status = Status::Skipped(reason);
             return Some(cell);
         }
-        let config = &self.harness.config;
         let start = || R::new(config).map(drop).map_err(|e| format!("unavailable: {}", e.reason));
         if let Err(reason) = started.get_or_insert_with(start) {
             cell.status = Status::Skipped(reason.clone());
@@ -426,6 +451,10 @@ impl<B: Body> Cells<'_, '_, B> {
         let hist = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid histogram bounds");
         let latency = RefCell::new(hist);
         let ran = std::cell::Cell::new(false);
+        // (runs, CPU time) of every batch criterion asked for, warm-up first.
+        let batches = RefCell::new(Vec::new());
+        let escaped = RefCell::new(None);
+        let confined = self.harness.confined.as_ref();
         self.group.bench_with_input(BenchmarkId::new(R::ID, size), &size, |b, &size| {
             ran.set(true);
             let host = host.get_or_init(|| Host::new(config).unwrap_or_else(|e| panic!("{e}")));
@@ -436,9 +465,22 @@ impl<B: Body> Cells<'_, '_, B> {
                         hist.saturating_record(sample.as_nanos().try_into().unwrap_or(u64::MAX));
                     }
                 };
-                host.batch::<B>(size, iters, &mut record).unwrap_or_else(|e| panic!("{e}"))
+                let cpu = cores::cpu_time();
+                let wall = host.batch::<B>(size, iters, &mut record).unwrap_or_else(|e| panic!("{e}"));
+                batches.borrow_mut().push((iters, cores::cpu_time() - cpu));
+                if let Some(cpus) = confined.filter(|_| escaped.borrow().is_none()) {
+                    *escaped.borrow_mut() = cores::escaped(cpus).into_iter().next().map(|t| (t, cpus.to_string()));
+                }
+                wall
             });
         });
+        if let Some((thread, cpus)) = escaped.into_inner() {
+            cell.status =
+                Status::Failed(format!("left its cores: {thread}, outside the CPUs {cpus} it was confined to"));
+        }
+        let batches = batches.into_inner();
+        let measured = &batches[batches.len().saturating_sub(self.harness.samples.max(1))..];
+        cell.cpu = cores::cpu_per_item(measured, cell.items);
         let hist = latency.into_inner();
         if !hist.is_empty() {
             cell.latency = Some(Latency {

@@ -1,14 +1,18 @@
-//! Where a cell's runs execute: one runtime, or one per worker thread for a
-//! thread-per-core runtime.
+//! Where a cell's runs execute: one runtime, or one per core for a runtime
+//! whose tasks all run on one thread.
 //!
-//! Most runtimes run a workload on one runtime value ([`Host::Single`]). A
-//! thread-per-core runtime ([`Runtime::THREAD_PER_CORE`]: glommio, monoio,
-//! compio) is one executor on one thread with no work stealing, and is meant
-//! to be used as one executor per core, each serving its own share of the
-//! work. [`Host::Sharded`] does that: `Config::workers` threads, each
-//! building its own runtime on its own thread, and a run of a workload is
+//! A multi-threaded runtime runs a workload on one runtime value with
+//! `Config::workers` workers ([`Host::Single`]). A runtime whose tasks all
+//! run on the thread that drives it ([`Runtime::ONE_THREAD`]: tokio's
+//! current-thread scheduler, smol's `LocalExecutor`, futures' `LocalPool`,
+//! and the thread-per-core runtimes glommio, monoio and compio) can only use
+//! more cores the way such runtimes are deployed: one instance per core, each
+//! serving its own share of the work. [`Host::Sharded`] does that when there
+//! is more than one core: `Config::workers` threads, each building its own
+//! runtime on its own thread, and a run of a workload is
 //! [`Workload::shard_sizes`] independent runs started together, one per
-//! shard, each checked against its own answer.
+//! shard, each checked against its own answer. So on N cores, sharding by
+//! hand and work stealing are compared like for like.
 //!
 //! A sharded run's time is its slowest shard's: each shard times its own run
 //! from a common start (a barrier before every run, outside the timing), so
@@ -45,9 +49,19 @@ impl<R> fmt::Debug for Host<R> {
 
 impl<R: Adapter> Host<R> {
     /// Starts `R` the way a run of a workload uses it: sharded over
-    /// `config.workers` threads if it is thread-per-core, else once.
+    /// `config.workers` threads if its tasks all run on one thread and there
+    /// is more than one worker, else once.
     pub fn new(config: &Config) -> Result<Self, StartError> {
-        if R::THREAD_PER_CORE { Shards::new(config).map(Host::Sharded) } else { R::new(config).map(Host::Single) }
+        if Self::shards_for(config) > 1 {
+            Shards::new(config).map(Host::Sharded)
+        } else {
+            R::new(config).map(Host::Single)
+        }
+    }
+
+    /// How many runtime instances [`Host::new`] starts for `config`.
+    pub fn shards_for(config: &Config) -> usize {
+        if R::ONE_THREAD { config.workers.max(1) } else { 1 }
     }
 
     /// Runs `W` once at `size`, checks the answer (of every shard), and

@@ -25,6 +25,7 @@ pub use workloads::{Config, Runtime};
 mod async_std_rt;
 mod compio_rt;
 pub mod conformance;
+pub mod cores;
 mod futures_rt;
 pub mod gate;
 mod glommio_rt;

@@ -12,6 +12,15 @@
 //!   `broken-loses-tasks` silently drops every third spawned task and
 //!   `broken-corrupts-bytes` flips a bit in every 50th TCP read: the tests
 //!   show the workloads' checksums, the harness and the contract catch them.
+//! * `broken-loses-tasks-in-one-shard` is a single-threaded runtime (so it
+//!   runs one instance per core) that drops every third task only in its
+//!   second instance: every shard's answer must be checked.
+//!   `broken-escapes-cores` starts a thread that re-pins itself to every CPU:
+//!   a confined cell must fail rather than be timed.
+//! * `test-eager-start` runs a spawned task's body inside `spawn` until it
+//!   first returns `Pending`, and `test-reruns-self-wake` polls a task again
+//!   at once when it woke itself: behaviours, not faults, that the profile's
+//!   probes must tell apart from a cooperative budget and a fair yield.
 //! * [`Slowed`] wraps any runtime and burns a set amount of work per poll
 //!   and per `block_on`: the regression gate's self-test injects a
 //!   calibrated slowdown with it.
@@ -45,10 +54,22 @@ pub const LOSES_TASKS: u8 = 3;
 pub const UNAVAILABLE: u8 = 4;
 /// Every 50th TCP read (over all streams) comes back with a bit flipped.
 pub const CORRUPTS_BYTES: u8 = 5;
+/// Single-threaded (sharded on several cores); every third task spawned
+/// on the second shard's thread is dropped unrun.
+pub const LOSES_TASKS_IN_ONE_SHARD: u8 = 6;
+/// `new` starts a thread that sets its own affinity to every CPU.
+pub const ESCAPES_CORES: u8 = 7;
+/// `spawn` polls the future once, on the spawning thread, before queueing it.
+pub const EAGER_START: u8 = 8;
+/// A task that woke itself while being polled is polled again at once.
+pub const RERUNS_SELF_WAKE: u8 = 9;
 
 /// tokio-ct with fault `FAULT` switched on.
 #[derive(Debug)]
-pub struct Faulty<const FAULT: u8>(TokioCt);
+pub struct Faulty<const FAULT: u8>(
+    TokioCt,
+    #[expect(dead_code, reason = "held for its drop: the escapee thread ends with the runtime")] Option<Escapee>,
+);
 
 /// `test-deadlocks`.
 pub type Deadlocks = Faulty<DEADLOCKS>;
@@ -62,6 +83,52 @@ pub type LosesTasks = Faulty<LOSES_TASKS>;
 pub type Unavailable = Faulty<UNAVAILABLE>;
 /// `broken-corrupts-bytes`.
 pub type CorruptsBytes = Faulty<CORRUPTS_BYTES>;
+/// `broken-loses-tasks-in-one-shard`.
+pub type LosesTasksInOneShard = Faulty<LOSES_TASKS_IN_ONE_SHARD>;
+/// `broken-escapes-cores`.
+pub type EscapesCores = Faulty<ESCAPES_CORES>;
+/// `test-eager-start`.
+pub type EagerStart = Faulty<EAGER_START>;
+/// `test-reruns-self-wake`.
+pub type RerunsSelfWake = Faulty<RERUNS_SELF_WAKE>;
+
+/// A thread that re-pinned itself to every CPU and waits until dropped.
+#[derive(Debug)]
+pub struct Escapee {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Escapee {
+    fn start() -> Self {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let (pinned, done) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("escapee".into())
+            .spawn(move || {
+                let mut every = rustix::thread::CpuSet::new();
+                for cpu in 0..rustix::thread::CpuSet::MAX_CPU {
+                    every.set(cpu);
+                }
+                // The kernel keeps the CPUs the process's cpuset allows.
+                let _ = rustix::thread::sched_setaffinity(None, &every);
+                let _ = pinned.send(());
+                let _ = stopped.recv();
+            })
+            .expect("escapee thread");
+        let _ = done.recv();
+        Escapee { stop: Some(stop), thread: Some(thread) }
+    }
+}
+
+impl Drop for Escapee {
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
 
 /// Why `test-unavailable` does not start.
 pub const UNAVAILABLE_REASON: &str = "test runtime: io_uring_setup: Operation not permitted (os error 1)";
@@ -93,9 +160,14 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
         EARLY_TIMERS => "broken-early-timers",
         UNAVAILABLE => "test-unavailable",
         CORRUPTS_BYTES => "broken-corrupts-bytes",
+        LOSES_TASKS_IN_ONE_SHARD => "broken-loses-tasks-in-one-shard",
+        ESCAPES_CORES => "broken-escapes-cores",
+        EAGER_START => "test-eager-start",
+        RERUNS_SELF_WAKE => "test-reruns-self-wake",
         _ => "broken-loses-tasks",
     };
     const SUMMARY: &'static str = "test only: tokio-ct with a fault";
+    const ONE_THREAD: bool = FAULT == LOSES_TASKS_IN_ONE_SHARD;
     const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("test runtime") };
 
     type JoinHandle<T: Send + 'static> = MaybeLost<<TokioCt as Runtime>::JoinHandle<T>>;
@@ -107,7 +179,8 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
         if FAULT == UNAVAILABLE {
             return Err(StartError { runtime: Self::ID, reason: UNAVAILABLE_REASON.to_owned() });
         }
-        TokioCt::new(config).map(Faulty)
+        let escapee = (FAULT == ESCAPES_CORES).then(Escapee::start);
+        TokioCt::new(config).map(|rt| Faulty(rt, escapee))
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
@@ -136,11 +209,28 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
         F::Output: Send + 'static,
     {
         let n = SPAWNS.with(|n| n.replace(n.get() + 1));
-        if FAULT == LOSES_TASKS && n % 3 == 2 {
+        let second_shard = || std::thread::current().name().is_some_and(|t| t.ends_with("-shard-1"));
+        let loses = FAULT == LOSES_TASKS || (FAULT == LOSES_TASKS_IN_ONE_SHARD && second_shard());
+        if loses && n % 3 == 2 {
             drop(future);
             return MaybeLost(None);
         }
-        MaybeLost(Some(TokioCt::spawn(future)))
+        match FAULT {
+            EAGER_START => {
+                // Polled once here with a waker that goes nowhere; the task
+                // polls it again when it first runs, so no wake-up is lost.
+                let mut future = Box::pin(future);
+                let noop = std::task::Waker::noop();
+                let rest: Either<std::future::Ready<F::Output>, Pin<Box<F>>> =
+                    match future.as_mut().poll(&mut Context::from_waker(noop)) {
+                        Poll::Ready(v) => Either::Left(ready(v)),
+                        Poll::Pending => Either::Right(future),
+                    };
+                MaybeLost(Some(TokioCt::spawn(rest)))
+            }
+            RERUNS_SELF_WAKE => MaybeLost(Some(TokioCt::spawn(Rerun(Box::pin(future))))),
+            _ => MaybeLost(Some(TokioCt::spawn(future))),
+        }
     }
 
     fn detach<T: Send + 'static>(handle: Self::JoinHandle<T>) {
@@ -206,6 +296,49 @@ impl<const FAULT: u8> Native for Faulty<FAULT> {
 
     fn block_on_nested<F: Future>(future: F) -> F::Output {
         TokioCt::block_on_nested(future)
+    }
+
+    fn ready_channel(items: Vec<u64>) -> impl futures::Stream<Item = u64> + Send + 'static {
+        TokioCt::ready_channel(items)
+    }
+}
+
+/// A future polled again at once whenever it woke itself during a poll
+/// (at most 100 times in a row), as a runtime that puts a self-woken task at
+/// the front of its queue does.
+struct Rerun<F>(Pin<Box<F>>);
+
+/// A waker that notes it was woken, then wakes the task's real waker.
+struct Noted {
+    woken: AtomicBool,
+    inner: std::task::Waker,
+}
+
+impl std::task::Wake for Noted {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref()
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        self.inner.wake_by_ref();
+    }
+}
+
+impl<F: Future> Future for Rerun<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        for _ in 0..100 {
+            let noted = std::sync::Arc::new(Noted { woken: AtomicBool::new(false), inner: cx.waker().clone() });
+            let waker = std::task::Waker::from(noted.clone());
+            match self.0.as_mut().poll(&mut Context::from_waker(&waker)) {
+                Poll::Ready(v) => return Poll::Ready(v),
+                Poll::Pending if noted.woken.load(Ordering::SeqCst) => continue,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Pending
     }
 }
 

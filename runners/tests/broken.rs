@@ -7,7 +7,8 @@ mod common;
 
 use common::{harness, quick_criterion};
 use runners::harness::SizeChoice;
-use runners::testing::{CorruptsBytes, EarlyTimers, LosesTasks};
+use runners::host::Host;
+use runners::testing::{CorruptsBytes, EarlyTimers, LosesTasks, LosesTasksInOneShard};
 use workloads::channels::FanIn;
 use workloads::select::SelectTimeout;
 use workloads::timers::{TimerCancel, TimerWheel};
@@ -52,6 +53,21 @@ fn a_lost_task_fails_graceful_shutdown_without_a_hang() {
 #[test]
 fn a_lost_producer_fails_fan_in() {
     answer_is_wrong::<LosesTasks, FanIn<16>>();
+}
+
+#[test]
+fn every_shard_of_a_single_threaded_runtime_is_checked() {
+    // fan_in: a lost producer drops its sender, so the consumer ends early
+    // with a short sum instead of waiting for ever.
+    let size = FanIn::<16>::SIZES.test;
+    // On one core it runs once, on no shard's thread, and loses nothing.
+    let one = Host::<LosesTasksInOneShard>::new(&Config { workers: 1 }).unwrap();
+    one.run_checked::<FanIn<16>>(size).expect("one instance, nothing lost");
+    // On two cores it runs as two instances; only the second loses tasks.
+    let two = Host::<LosesTasksInOneShard>::new(&Config { workers: 2 }).unwrap();
+    let err = two.run_checked::<FanIn<16>>(size).expect_err("the second shard's wrong answer went unseen");
+    assert!(err.to_string().starts_with("wrong answer: fan_in_c16 on broken-loses-tasks-in-one-shard"), "{err}");
+    assert_eq!(Host::<LosesTasksInOneShard>::shards_for(&Config { workers: 2 }), 2);
 }
 
 #[test]

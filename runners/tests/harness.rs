@@ -39,6 +39,14 @@ fn a_timer_cell_records_its_estimate_and_lateness() {
     assert!(e.mean_ns >= 19.8e6, "{e:?}");
     assert!(e.mean_lower_ns <= e.mean_ns && e.mean_ns <= e.mean_upper_ns, "{e:?}");
     assert!((e.per_item_ns - e.mean_ns / 100.0).abs() < 1e-6, "{e:?}");
+
+    // On two cores single-threaded tokio-ct runs as two instances; not confined here.
+    assert_eq!((cell.cores, cell.shards, cell.cpus.as_ref()), (Some(2), 2, None));
+    // The timers' waits cost no CPU: the CPU time per item is well under the wall time.
+    let cpu = cell.cpu.expect("CPU time recorded");
+    assert_eq!(cpu.samples, 10, "over criterion's measured samples only");
+    assert!(cpu.lower_ns <= cpu.per_item_ns && cpu.per_item_ns <= cpu.upper_ns, "{cpu:?}");
+    assert!(cpu.per_item_ns > 0.0 && cpu.per_item_ns < e.per_item_ns / 2.0, "{cpu:?} vs {e:?}");
 }
 
 #[test]

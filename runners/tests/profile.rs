@@ -57,3 +57,32 @@ macro_rules! complete {
 
 runners::with_runtimes!(complete);
 runners::with_runtimes!(per_runtime, runners::with_probes, check);
+
+/// The two causes that let a sibling in, told apart: a runtime that runs a
+/// spawned body inside `spawn` is an eager start, not a budget (tokio's
+/// budget does not cover `futures::channel`, so this one never yields).
+#[test]
+fn an_eager_start_is_not_read_as_a_budget() {
+    use runners::profile::CoopBudget;
+    use runners::testing::EagerStart;
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    assert_eq!(CoopBudget::<false>::run::<EagerStart>().outcome, "eager start, then never yields");
+    assert_eq!(CoopBudget::<false>::run::<runners::TokioCt>().outcome, "never yields", "the same, spawned lazily");
+    // tokio's own channel spends tokio's budget: the sibling gets in after it.
+    assert_eq!(CoopBudget::<true>::run::<EagerStart>().outcome, "eager start, then sibling runs after 129");
+}
+
+/// A runtime that re-runs a task which woke itself shows it where portable
+/// code yields; the seam's yield (tokio's, deferred to after the poll) is
+/// in the detail.
+#[test]
+fn a_self_wake_rerun_shows_in_yield_order() {
+    use runners::profile::YieldOrder;
+    use runners::testing::RerunsSelfWake;
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let seen = YieldOrder::run::<RerunsSelfWake>();
+    let plain = YieldOrder::run::<runners::TokioCt>();
+    assert_eq!(seen.outcome, "AAABBB", "{seen:?}");
+    assert_ne!(plain.outcome, "AAABBB", "tokio-ct queues a self-woken task behind the others: {plain:?}");
+    assert_eq!(seen.detail, plain.detail, "the seam's yield is tokio's own on both");
+}

@@ -27,7 +27,7 @@ fn check<R: Adapter, W: Workload>() {
     if common::start::<R>(&config()).is_none() {
         return;
     }
-    // As the harness runs it: thread-per-core runtimes as one shard per worker.
+    // As the harness runs it on two cores: single-threaded runtimes as two instances, a shard each.
     let host = Host::<R>::new(&config()).expect("runtime starts");
     for _ in 0..2 {
         let latency = host.run_checked::<W>(size).unwrap_or_else(|e| panic!("{e}"));

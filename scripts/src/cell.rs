@@ -1,6 +1,7 @@
-//! `arena cell`: one runtime × workload pair, measured in this process.
-//! `arena run` starts one of these per pair so that a crash or hang stays
-//! inside it.
+//! `arena cell`: one runtime × workload pair, measured in this process on
+//! `--cores` cores. `arena run` starts one of these per pair and core count
+//! so that a crash or hang stays inside it, and so that the confinement to
+//! its CPUs (set first, before any runtime starts a thread) is the process's own.
 use std::time::Duration;
 
 use anyhow::Context;
@@ -26,8 +27,14 @@ pub fn cell(args: CellArgs) -> anyhow::Result<()> {
     let sizes = args.size.parse().map_err(|e| crate::Usage(format!("--size: {e}")))?;
     let selection = Selection { runtimes: vec![args.runtime], workloads: vec![args.workload], sizes };
     selection.check(["--runtime", "--workload"])?;
-    let config = crate::cli::config(args.measure.workers)?;
-    let harness = Harness { config, criterion_dir: args.criterion_dir.clone(), selection };
+    let cpus = runners::cores::confine(args.cores).map_err(|e| crate::Usage(format!("--cores: {e}")))?;
+    let harness = Harness {
+        config: runners::Config { workers: args.cores },
+        criterion_dir: args.criterion_dir.clone(),
+        selection,
+        confined: Some(cpus),
+        samples: args.measure.samples.max(10),
+    };
     let mut c = criterion(&args.measure, &args.criterion_dir);
     harness.run(&mut c).context("writing cell records")?;
     Ok(())

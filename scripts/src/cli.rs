@@ -17,18 +17,21 @@ pub struct Cli {
 pub enum Command {
     /// Print the runtimes and workloads.
     List,
-    /// Run a matrix of runtimes × workloads, print a table, write JSON results.
+    /// Run a matrix of runtimes × workloads on one core and on all cores,
+    /// print the tables, write JSON results and the report.
     Run(RunArgs),
-    /// Sweep worker threads (1 to --max-workers) on the runtimes that use more
-    /// than one (thread-per-core ones: a shard per worker): the same cells at
-    /// each count, written to scaling.json; flags cells whose time per item
-    /// grows with workers.
+    /// Sweep cores (1 to --max-cores), every runtime given the same cores at
+    /// each count: the same cells at each, written to scaling.json; flags
+    /// cells whose time per item grows with cores.
     Scale(ScaleArgs),
     /// Measure what Arena's adapter costs: each runtime's native twins against
     /// the same workloads through the seam, in paired, interleaved rounds.
     Overhead(OverheadArgs),
     /// Run the conformance contract on every runtime; print the matrix, write JSON.
     Conformance(ConformanceArgs),
+    /// How far two runs of the same matrices agree: rankings that flipped,
+    /// whether the tie rule had called them apart, how far cells moved.
+    Agreement(AgreementArgs),
     /// Build the comparison report (index.html, summary.md, results.json) from
     /// results, criterion output, overhead and conformance files.
     Report(ReportArgs),
@@ -56,19 +59,21 @@ pub enum Command {
 /// Measurement settings shared by `run` and `cell`.
 #[derive(Debug, Clone, Args)]
 pub struct Measure {
-    /// Worker threads for multi-threaded runtimes [default: available cores].
-    #[arg(long)]
-    pub workers: Option<usize>,
     /// criterion warm-up per cell, milliseconds.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = WARM_UP_MS)]
     pub warm_up_ms: u64,
     /// criterion measurement time per cell, milliseconds.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = MEASURE_MS)]
     pub measure_ms: u64,
     /// criterion samples per cell (at least 10).
     #[arg(long, default_value_t = 10)]
     pub samples: usize,
 }
+
+/// criterion's warm-up per cell in a quick matrix, milliseconds.
+pub const WARM_UP_MS: u64 = 50;
+/// criterion's measurement time per cell in a quick matrix, milliseconds.
+pub const MEASURE_MS: u64 = 100;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -87,6 +92,20 @@ pub struct RunArgs {
     /// A cell still running after this many seconds is stopped and marked failed.
     #[arg(long, default_value_t = 120)]
     pub timeout_s: u64,
+    /// The core counts to measure on, one matrix each (comma list): every
+    /// runtime confined to that many CPUs, multi-threaded ones with as many
+    /// workers, single-threaded and thread-per-core ones as many instances
+    /// with a shard each [default: 1 and the cores this process may use].
+    #[arg(long, value_delimiter = ',')]
+    pub cores: Vec<usize>,
+    /// Replaced by --cores (refused with a pointer to it).
+    #[arg(long, hide = true)]
+    pub workers: Option<usize>,
+    /// The report's tie margin: a cell within this many percent of its row's
+    /// fastest is marked tied with it [default: 30, the run-to-run noise of a
+    /// quick matrix measured on README's machine].
+    #[arg(long)]
+    pub tie_within: Option<f64>,
     #[command(flatten)]
     pub measure: Measure,
 }
@@ -94,12 +113,12 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct ScaleArgs {
     /// Runtimes, workloads, sizes and criterion settings as for `run` (its
-    /// `--workers` is refused: the sweep sets workers).
+    /// `--cores` is refused: the sweep sets the cores).
     #[command(flatten)]
     pub run: RunArgs,
-    /// The most worker threads to sweep to [default: available cores].
+    /// The most cores to sweep to [default: the cores this process may use].
     #[arg(long)]
-    pub max_workers: Option<usize>,
+    pub max_cores: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +131,9 @@ pub struct CellArgs {
     pub size: String,
     #[arg(long)]
     pub criterion_dir: PathBuf,
+    /// Confine this process to this many CPUs and give runtimes that many.
+    #[arg(long)]
+    pub cores: usize,
     #[command(flatten)]
     pub measure: Measure,
 }
@@ -201,6 +223,25 @@ pub struct ReportArgs {
     /// Do not print the terminal tables.
     #[arg(long)]
     pub quiet: bool,
+    /// A cell within this many percent of its row's fastest is marked tied
+    /// with it [default: 30, the run-to-run noise of a quick matrix measured
+    /// on README's machine].
+    #[arg(long)]
+    pub tie_within: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct AgreementArgs {
+    /// The first run's results.json.
+    pub first: PathBuf,
+    /// The second run's results.json.
+    pub second: PathBuf,
+    /// How many of the cells that moved most to list.
+    #[arg(long, default_value_t = 5)]
+    pub moves: usize,
+    /// The tie margin whose "apart" is checked, percent [default: 30, the report's].
+    #[arg(long)]
+    pub tie_within: Option<f64>,
 }
 
 #[derive(Debug, Args)]

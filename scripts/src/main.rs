@@ -42,6 +42,7 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Conformance(args) => conformance::conformance(args),
         cli::Command::ConformanceCell(args) => conformance::cell(args),
         cli::Command::Report(args) => report::report(args),
+        cli::Command::Agreement(args) => report::agreement(args),
         cli::Command::Compare(args) => compare::compare(*args),
         cli::Command::GateWorker(args) => compare::worker(args),
         cli::Command::GateSelftest(args) => compare::selftest(args),

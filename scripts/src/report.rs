@@ -1,5 +1,6 @@
 //! `arena report`: the comparison report from whatever results exist, and
-//! the report `arena run` writes at its end.
+//! the report `arena run` writes at its end; `arena agreement`: how far two
+//! runs of the same matrices agree.
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -7,7 +8,7 @@ use reports::merge::{Inputs, build};
 use reports::model::WorkloadNote;
 
 use crate::Usage;
-use crate::cli::ReportArgs;
+use crate::cli::{AgreementArgs, ReportArgs};
 
 /// Inputs `arena report` reads when none is named.
 const DEFAULTS: [&str; 6] = [
@@ -19,7 +20,19 @@ const DEFAULTS: [&str; 6] = [
     "target/arena/scaling.json",
 ];
 
+/// `--tie-within PCT` as a share, checked: a percentage from 0 up.
+pub fn tie_within(pct: Option<f64>) -> anyhow::Result<Option<f64>> {
+    match pct {
+        Some(p) if !(p.is_finite() && p >= 0.0) => {
+            Err(Usage(format!("--tie-within: {p} is not a percentage of 0 or more")).into())
+        }
+        Some(p) => Ok(Some(p / 100.0)),
+        None => Ok(None),
+    }
+}
+
 pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let tie = tie_within(args.tie_within)?;
     let b = &args.baseline;
     if b.is_empty() || b.contains(['/', '\\']) || b == "." || b == ".." {
         return Err(Usage(format!("--baseline: '{b}' is not a criterion baseline name (e.g. new, base, main)")).into());
@@ -50,9 +63,21 @@ pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
         conformance: args.conformance,
         memory: args.memory,
         scaling: args.scaling,
+        tie_within: tie,
         ..inputs(&args.out)
     };
     write(&inputs, &args.out, !args.quiet)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `arena agreement A B`: how far two runs of the same matrices agree.
+pub fn agreement(args: AgreementArgs) -> anyhow::Result<ExitCode> {
+    let within = tie_within(args.tie_within)?.unwrap_or(reports::ranks::TIE_WITHIN);
+    let first = reports::files::read_results(&args.first)?;
+    let second = reports::files::read_results(&args.second)?;
+    for line in reports::agreement::compare(&first, &second, within, args.moves).lines() {
+        println!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

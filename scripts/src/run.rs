@@ -1,6 +1,8 @@
-//! `arena run`: the quick matrix. One child process per runtime × workload
-//! pair (`arena cell`), one at a time so cells do not compete for cores,
-//! each under a watchdog; then the cells are collected with criterion's
+//! `arena run`: the quick matrices, one per core count (by default one core,
+//! then every core this process may use). One child process per runtime ×
+//! workload pair and core count (`arena cell --cores N`, which confines
+//! itself to N CPUs), one at a time so cells do not compete for cores, each
+//! under a watchdog; then the cells are collected with criterion's
 //! estimates into `results.json`, and the report is written from it.
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -19,17 +21,17 @@ use crate::cli::RunArgs;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let selection = selection(&args)?;
-    let config = crate::cli::config(args.measure.workers)?;
+    let counts = core_counts(&args)?;
+    let tie_within = crate::report::tie_within(args.tie_within)?;
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);
-    let cells = measure(&args, args.measure.workers, &pairs(&selection), &args.out.join("criterion"))?;
-
-    let settings = Settings {
-        workers: config.workers,
-        warm_up_ms: args.measure.warm_up_ms,
-        measurement_ms: args.measure.measure_ms,
-        sample_size: args.measure.samples,
-    };
+    let pairs = pairs(&selection);
+    let mut cells = Vec::new();
+    for &cores in &counts {
+        let dir = args.out.join("criterion").join(format!("cores-{cores}"));
+        cells.extend(measure(&args, cores, &pairs, &dir)?);
+    }
+    let settings = settings(&args, &counts);
     let results = Results { schema: RESULTS_SCHEMA.to_owned(), environment, settings, cells };
     let path = args.out.join("results.json");
     write_json_atomic(&path, &results)?;
@@ -45,11 +47,40 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         conformance: extra("conformance.json"),
         memory: extra("memory.json"),
         scaling: extra("scaling.json"),
+        tie_within,
         ..crate::report::inputs(&report_dir)
     };
     crate::report::write(&inputs, &report_dir, true)?;
     let failed = results.cells.iter().any(|c| matches!(c.status, Status::Failed(_)));
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The settings of a run on `counts` cores.
+pub fn settings(args: &RunArgs, counts: &[usize]) -> Settings {
+    Settings {
+        cores: counts.iter().map(|&n| n as u64).collect(),
+        legacy_workers: None,
+        warm_up_ms: args.measure.warm_up_ms,
+        measurement_ms: args.measure.measure_ms,
+        sample_size: args.measure.samples,
+    }
+}
+
+/// The core counts `--cores` asks for, checked against the CPUs this
+/// process may use; by default one core, then all of them.
+fn core_counts(args: &RunArgs) -> anyhow::Result<Vec<usize>> {
+    if args.workers.is_some() {
+        let why = "--workers: replaced by --cores (every runtime gets the same cores: --cores 1,N)";
+        return Err(Usage(why.into()).into());
+    }
+    let available = runners::cores::count();
+    let mut counts = if args.cores.is_empty() { vec![1, available] } else { args.cores.clone() };
+    counts.dedup();
+    if let Some(&bad) = counts.iter().find(|&&n| n == 0 || n > available) {
+        let why = format!("--cores: {bad} is not between 1 and the {available} CPUs this process may run on");
+        return Err(Usage(why).into());
+    }
+    Ok(counts)
 }
 
 /// The selection `args` ask for, checked: unknown names, sizes and too few
@@ -64,15 +95,10 @@ pub fn selection(args: &RunArgs) -> anyhow::Result<Selection> {
     Ok(selection)
 }
 
-/// Measures `pairs` with `workers` (the default where `None`), one child
-/// process per pair, criterion's files in `criterion_dir` (cleared first:
-/// it is this measurement's scratch space); the cells, failed ones included.
-pub fn measure(
-    args: &RunArgs,
-    workers: Option<usize>,
-    pairs: &[Pair],
-    criterion_dir: &Path,
-) -> anyhow::Result<Vec<Cell>> {
+/// Measures `pairs` on `cores` cores, one child process per pair,
+/// criterion's files in `criterion_dir` (cleared first: it is this
+/// measurement's scratch space); the cells, failed ones included.
+pub fn measure(args: &RunArgs, cores: usize, pairs: &[Pair], criterion_dir: &Path) -> anyhow::Result<Vec<Cell>> {
     if criterion_dir.exists() {
         std::fs::remove_dir_all(criterion_dir).with_context(|| format!("{}: cannot clear", criterion_dir.display()))?;
     }
@@ -83,14 +109,14 @@ pub fn measure(
     let workload_infos = runners::harness::workloads();
     let mut cells = Vec::new();
     for (workload, runtime, sizes) in pairs {
-        bar.set_message(format!("{workload} on {runtime}"));
+        bar.set_message(format!("{workload} on {runtime}, {}", reports::text::cores_text(cores as u64)));
         let timeout = Duration::from_secs(args.timeout_s.max(1) * sizes.len() as u64);
-        let failed = run_child(&exe, args, workers, criterion_dir, (workload, runtime, sizes), timeout)?;
+        let failed = run_child(&exe, args, cores, criterion_dir, (workload, runtime, sizes), timeout)?;
         let info = workload_infos.iter().find(|w| w.name == *workload).expect("selection names are checked");
         for &size in sizes {
-            let cell = collect(criterion_dir, info, runtime, size, &failed);
+            let cell = collect(criterion_dir, info, (runtime, cores), size, &failed);
             if let Status::Failed(why) = &cell.status {
-                bar.println(format!("FAILED {}: {why}", cell.id()));
+                bar.println(format!("FAILED {}: {why}", cell.label()));
             }
             cells.push(cell);
         }
@@ -118,7 +144,7 @@ pub fn pairs(selection: &Selection) -> Vec<Pair> {
 fn run_child(
     exe: &Path,
     args: &RunArgs,
-    workers: Option<usize>,
+    cores: usize,
     criterion_dir: &Path,
     (workload, runtime, sizes): (&str, &str, &[usize]),
     timeout: Duration,
@@ -129,10 +155,7 @@ fn run_child(
     cmd.args(["cell", "--runtime", runtime, "--workload", workload, "--size", &sizes]);
     cmd.arg("--criterion-dir").arg(criterion_dir);
     cmd.args(["--warm-up-ms", &m.warm_up_ms.to_string(), "--measure-ms", &m.measure_ms.to_string()]);
-    cmd.args(["--samples", &m.samples.to_string()]);
-    if let Some(w) = workers {
-        cmd.args(["--workers", &w.to_string()]);
-    }
+    cmd.args(["--samples", &m.samples.to_string(), "--cores", &cores.to_string()]);
     // criterion works out a default output directory at start-up, through
     // `cargo metadata` unless this is set; it is overridden anyway.
     cmd.env("CARGO_TARGET_DIR", &args.out);
@@ -141,7 +164,13 @@ fn run_child(
 
 /// The cell as the child left it, with criterion's estimate; a cell the
 /// child never finished is failed with the child's reason.
-fn collect(criterion_dir: &Path, info: &WorkloadInfo, runtime: &str, size: usize, failed: &Option<String>) -> Cell {
+fn collect(
+    criterion_dir: &Path,
+    info: &WorkloadInfo,
+    (runtime, cores): (&str, usize),
+    size: usize,
+    failed: &Option<String>,
+) -> Cell {
     let mut cell = match read_cell(criterion_dir, info.name, runtime, size as u64) {
         Ok(cell) => cell,
         Err(e) => {
@@ -149,7 +178,9 @@ fn collect(criterion_dir: &Path, info: &WorkloadInfo, runtime: &str, size: usize
                 Some(why) => why.clone(),
                 None => format!("no cell record: {e}"),
             };
-            return info.cell(runtime, size, Status::Failed(why));
+            let mut cell = info.cell(runtime, size, Status::Failed(why));
+            cell.cores = Some(cores as u64);
+            return cell;
         }
     };
     if cell.status == Status::Measured {

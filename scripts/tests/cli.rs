@@ -33,15 +33,23 @@ fn unknown_names_and_bad_sizes_are_one_line_errors_with_exit_2_and_no_files() {
         (vec!["--workload", "pingpong"], "--workload: unknown name 'pingpong' (valid: ping_pong,"),
         (vec!["--size", "lots"], "--size: 'lots' is not test, quick, bench"),
         (vec!["--samples", "3"], "--samples: criterion needs at least 10"),
-        (vec!["--workers", "0"], "--workers: must be at least 1"),
+        (vec!["--cores", "0"], "--cores: 0 is not between 1 and the "),
+        (vec!["--cores", "1,100000"], "--cores: 100000 is not between 1 and the "),
+        (vec!["--workers", "2"], "--workers: replaced by --cores"),
     ] {
         assert_refused(&run(&out, &args), &format!("error: {flag}"));
         assert!(!out.exists(), "{args:?} wrote files");
     }
 }
 
+/// The core counts `arena run` measures by default here: one, then all.
+fn default_cores() -> Vec<u64> {
+    let all = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    if all == 1 { vec![1] } else { vec![1, all] }
+}
+
 #[test]
-fn a_run_writes_measured_and_skipped_cells() {
+fn a_run_writes_measured_and_skipped_cells_on_one_core_and_on_all() {
     let dir = tempfile::tempdir().unwrap();
     let runtimes = "--runtime=tokio-ct,smol-local";
     let result = run(dir.path(), &[runtimes, "--workload", "spawn_join,spawn_remote,spawn_join_native"]);
@@ -57,8 +65,23 @@ fn a_run_writes_measured_and_skipped_cells() {
     let results = read_results(&dir.path().join("results.json")).unwrap();
     assert_eq!(results.schema, RESULTS_SCHEMA);
     assert!(results.environment.crates.contains_key("tokio"), "{:?}", results.environment.crates);
-    assert_eq!(results.cells.len(), 6);
+    let counts = default_cores();
+    assert_eq!(results.settings.cores, counts);
+    assert_eq!(results.cells.len(), 6 * counts.len());
+    let modes: Vec<Option<u64>> = results.cells.iter().map(|c| c.cores).collect();
+    let expected: Vec<Option<u64>> = counts.iter().flat_map(|&n| [Some(n); 6]).collect();
+    assert_eq!(modes, expected, "one core first, then all");
+    for heading in counts.iter().map(|&n| if n == 1 { "On 1 core:".to_owned() } else { format!("On {n} cores:") }) {
+        assert!(stdout.contains(&heading) && summary.contains(&heading), "{heading}\n{stdout}");
+    }
     for c in &results.cells {
+        let cores = c.cores.unwrap();
+        // Confined to as many CPUs; both runtimes are single-threaded: an instance per core.
+        assert_eq!(c.cpus.as_ref().map(Vec::len), Some(cores as usize), "{c:?}");
+        if c.status == Status::Measured {
+            assert_eq!(c.shards, cores, "{c:?}");
+            assert!(c.cpu.is_some_and(|t| t.lower_ns <= t.per_item_ns && t.per_item_ns <= t.upper_ns), "{c:?}");
+        }
         if (c.workload.as_str(), c.runtime.as_str()) == ("spawn_remote", "smol-local") {
             let Status::Skipped(why) = &c.status else { panic!("{c:?}") };
             assert!(why.starts_with("n/a: no spawning from outside threads"), "{why}");
@@ -109,7 +132,7 @@ fn report_merges_results_files_by_machine() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for (out, runtime) in [(&a, "tokio-ct"), (&b, "smol-local")] {
-        let result = run(out, &["--runtime", runtime, "--workload", "ping_pong"]);
+        let result = run(out, &["--runtime", runtime, "--workload", "ping_pong", "--cores", "1"]);
         assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     }
     // b as if measured elsewhere.
@@ -137,7 +160,7 @@ fn a_cell_that_hangs_becomes_a_failed_cell_and_exit_1() {
     // criterion's warm-up loops for its whole 3 s however loaded the machine is
     // (its measurement can end early: it sizes samples from the warm-up); the
     // watchdog stops the cell after 1 s.
-    let slow = ["--warm-up-ms", "3000", "--measure-ms", "5000", "--timeout-s", "1"];
+    let slow = ["--warm-up-ms", "3000", "--measure-ms", "5000", "--timeout-s", "1", "--cores", "1"];
     let result = run(dir.path(), &[&["--runtime", "tokio-ct", "--workload", "ping_pong"][..], &slow[..]].concat());
     assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
     let results = read_results(&dir.path().join("results.json")).unwrap();
@@ -298,7 +321,7 @@ fn conformance_prints_a_markdown_matrix_of_every_check_and_probe() {
 }
 
 #[test]
-fn scale_sweeps_workers_on_multi_threaded_runtimes_only() {
+fn scale_sweeps_cores_on_every_runtime() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let scale = |extra: &[&str]| {
@@ -308,24 +331,28 @@ fn scale_sweeps_workers_on_multi_threaded_runtimes_only() {
         arena(&args)
     };
     for (args, flag) in [
-        (vec!["--runtime", "tokio-ct,smol-local"], "--runtime: none of these runtimes uses more than one thread"),
-        (vec!["--workers", "2"], "--workers: arena scale sets the workers itself"),
-        (vec!["--max-workers", "0"], "--max-workers: must be at least 1"),
+        (vec!["--cores", "1"], "--cores: arena scale sets the cores itself"),
+        (vec!["--workers", "2"], "--workers: arena scale sets the cores itself"),
+        (vec!["--max-cores", "0"], "--max-cores: 0 is not between 1 and the "),
         (vec!["--runtime", "tokio"], "--runtime: unknown name 'tokio'"),
     ] {
         assert_refused(&scale(&args), &format!("error: {flag}"));
         assert!(!out.exists(), "{args:?} wrote files");
     }
 
-    let result = scale(&["--runtime", "smol-mt,tokio-ct", "--workload", "ping_pong", "--max-workers", "2"]);
+    let max = *default_cores().last().unwrap();
+    let result = scale(&["--runtime", "smol-mt,tokio-ct", "--workload", "ping_pong", "--max-cores", &max.to_string()]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     let stdout = String::from_utf8_lossy(&result.stdout);
-    assert!(stdout.contains("worker scaling: time per item by worker threads"), "{stdout}");
-    let sc: reports::schema::ScalingResults =
-        serde_json::from_str(&std::fs::read_to_string(out.join("scaling.json")).unwrap()).unwrap();
-    assert_eq!(sc.workers, [1, 2]);
-    // tokio-ct has one thread: left out, not measured twice.
-    let points: Vec<(u64, &str)> = sc.points.iter().map(|p| (p.workers, p.cell.runtime.as_str())).collect();
-    assert_eq!(points, [(1, "smol-mt"), (2, "smol-mt")]);
-    assert!(sc.points.iter().all(|p| p.cell.status == Status::Measured && p.cell.estimate.is_some()));
+    assert!(stdout.contains("core scaling: time per item"), "{stdout}");
+    let sc = reports::files::read_scaling(&out.join("scaling.json")).unwrap();
+    let counts: Vec<u64> = (1..=max).collect();
+    assert_eq!(sc.settings.cores, counts);
+    // Single-threaded tokio-ct scales too: an instance per core.
+    let cells: Vec<(Option<u64>, &str, u64)> =
+        sc.cells.iter().map(|c| (c.cores, c.runtime.as_str(), c.shards)).collect();
+    let expected: Vec<(Option<u64>, &str, u64)> =
+        counts.iter().flat_map(|&n| [(Some(n), "tokio-ct", n), (Some(n), "smol-mt", 1)]).collect();
+    assert_eq!(cells, expected);
+    assert!(sc.cells.iter().all(|c| c.status == Status::Measured && c.estimate.is_some() && c.cpu.is_some()));
 }

@@ -19,7 +19,7 @@ impl Workload for PingPong {
     const FAMILY: Family = Family::Channels;
     const SUMMARY: &'static str = "two tasks, size round trips over mpsc::channel(1) pairs";
     const UNIT: &'static str = "round trips";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn needs(_: usize) -> Needs {
         Needs { tasks: 2, remote_spawn: false }
@@ -77,7 +77,7 @@ impl<const CAP: usize> Workload for FanIn<CAP> {
     const FAMILY: Family = Family::Channels;
     const SUMMARY: &'static str = "4 producers -> 1 consumer, size messages in all";
     const UNIT: &'static str = "messages";
-    const SIZES: Sizes = Sizes { test: 400, quick: 40_000, bench: &[4_000, 400_000] };
+    const SIZES: Sizes = Sizes { test: 400, quick: 20_000, bench: &[4_000, 400_000] };
 
     fn items(size: usize) -> u64 {
         (size / PRODUCERS * PRODUCERS) as u64
@@ -126,7 +126,7 @@ impl Workload for Ring {
     const FAMILY: Family = Family::Channels;
     const SUMMARY: &'static str = "ring of size tasks, token passed 10 laps over mpsc::channel(1)";
     const UNIT: &'static str = "tasks";
-    const SIZES: Sizes = Sizes { test: 50, quick: 1_000, bench: &[100, 10_000] };
+    const SIZES: Sizes = Sizes { test: 50, quick: 500, bench: &[100, 10_000] };
 
     fn items(size: usize) -> u64 {
         size as u64 * LAPS
@@ -179,7 +179,7 @@ impl Workload for Oneshot {
     const FAMILY: Family = Family::Channels;
     const SUMMARY: &'static str = "8 clients -> 1 server, size requests answered on a oneshot each";
     const UNIT: &'static str = "requests";
-    const SIZES: Sizes = Sizes { test: 160, quick: 16_000, bench: &[1_600, 160_000] };
+    const SIZES: Sizes = Sizes { test: 160, quick: 8_000, bench: &[1_600, 160_000] };
 
     fn items(size: usize) -> u64 {
         (size / CLIENTS * CLIENTS) as u64
@@ -237,7 +237,7 @@ impl Workload for WakeLatency {
     const SUMMARY: &'static str = "size messages to a parked task over mpsc::channel(1), one at a time; the \
                                    time from send to the receiver running again is recorded";
     const UNIT: &'static str = "wake-ups";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
     const LATENCY: Option<&'static str> = Some("wake-up latency: a message sent to a parked task until it runs");
 
     fn needs(_: usize) -> Needs {

@@ -31,7 +31,7 @@ impl Workload for Broadcast {
     const SUMMARY: &'static str = "1 producer -> 8 subscribers through async_broadcast (capacity 16, producer \
                                    waits for the slowest); every subscriber sees every message in order";
     const UNIT: &'static str = "messages";
-    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn items(size: usize) -> u64 {
         // Deliveries: every message to every subscriber.
@@ -93,7 +93,7 @@ impl<S: Side> Workload for WatchFanout<S> {
          a yield_now after each, to 8 subscribers; each must see only rising values and the last one"
     };
     const UNIT: &'static str = "updates";
-    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 5_000, bench: &[1_000, 100_000] };
     const NATIVE: Option<Primitive> = native::<S>(Primitive::Watch);
 
     fn needs(_: usize) -> Needs {
@@ -150,7 +150,7 @@ impl Workload for GracefulShutdown {
     const SUMMARY: &'static str = "size tasks park on a shared shutdown signal (or a 1 h timer); once all are \
                                    parked the signal fires and every task must stop by it";
     const UNIT: &'static str = "tasks";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn needs(size: usize) -> Needs {
         Needs { tasks: size as u64, remote_spawn: false }

@@ -311,7 +311,7 @@ impl Workload for AcceptStorm {
     const SUMMARY: &'static str = "size loopback TCP connections (16 connecting at a time): connect, accept into a \
                                    task, 8-byte id there and back, close";
     const UNIT: &'static str = "connections";
-    const SIZES: Sizes = Sizes { test: 32, quick: 1_000, bench: &[100, 2_000] };
+    const SIZES: Sizes = Sizes { test: 32, quick: 500, bench: &[100, 2_000] };
 
     fn needs(size: usize) -> Needs {
         Needs { tasks: (size + CONNECTORS.min(size) + 1) as u64, remote_spawn: false }

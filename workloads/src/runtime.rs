@@ -38,9 +38,11 @@
 //! multi-threaded runtimes need it. Workloads are written with `Send` data
 //! (`Arc`, `futures::channel`), which a `!Send` executor runs just as well. A
 //! thread-per-core adapter (glommio, monoio, compio) is one executor on one
-//! thread and sets [`Runtime::THREAD_PER_CORE`]; the harness then runs a
-//! workload on `Config::workers` of them at once, each on its own thread
-//! running one *shard* ([`Workload::shard_sizes`](crate::Workload::shard_sizes)).
+//! thread and sets [`Runtime::THREAD_PER_CORE`]. On N cores the harness runs
+//! a workload on N instances of any runtime whose tasks all run on one thread
+//! ([`Runtime::ONE_THREAD`]: these, tokio-ct, smol-local, futures-local) at
+//! once, each on its own thread running one *shard*
+//! ([`Workload::shard_sizes`](crate::Workload::shard_sizes)).
 //! Its `!Send` handles and timers satisfy the `Send` bound through a
 //! thread-checked wrapper: a shard's tasks never leave its thread. Nothing in
 //! a workload needs to change for that.
@@ -54,7 +56,8 @@ use crate::primitives::Primitives;
 /// How a runtime is configured for one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Worker threads for multi-threaded runtimes (ignored by single-threaded ones).
+    /// Worker threads for multi-threaded runtimes (ignored by single-threaded
+    /// ones, which the harness runs as this many instances instead).
     pub workers: usize,
 }
 
@@ -109,12 +112,13 @@ pub trait Runtime: Sized + 'static {
     const LIMITS: Limits = Limits::NONE;
     /// Whether every task runs on the thread that calls [`Runtime::block_on`]
     /// (no worker threads): then a counter of that thread sees all of a run's
-    /// work, which is what instruction-count regression checks rely on.
+    /// work, which is what instruction-count regression checks rely on; and
+    /// on N cores a run uses N instances, one per thread, each with a shard.
     const ONE_THREAD: bool = false;
     /// Whether the runtime is one executor of a thread-per-core design (no
-    /// work stealing, no spawning onto other threads): a run of a workload
-    /// then uses one instance per `Config::workers`, each on its own thread
-    /// running a shard of the work, instead of one instance.
+    /// work stealing, no spawning onto other threads; it also sets
+    /// [`Runtime::ONE_THREAD`], so on several cores a run uses one instance
+    /// per core, each on its own thread running a shard of the work).
     const THREAD_PER_CORE: bool = false;
 
     /// A spawned task; awaiting it yields the task's output. What dropping it

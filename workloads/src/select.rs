@@ -26,7 +26,7 @@ impl Workload for SelectAll {
     const SUMMARY: &'static str =
         "size rounds: select_all over 16 oneshots, one answered by a spawned task, 15 dropped";
     const UNIT: &'static str = "races";
-    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[500, 50_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 2_500, bench: &[500, 50_000] };
 
     fn needs(_: usize) -> Needs {
         Needs { tasks: 2, remote_spawn: false }
@@ -69,7 +69,7 @@ impl Workload for SelectMacro {
     const FAMILY: Family = Family::Select;
     const SUMMARY: &'static str = "size rounds: select! over 3 futures, one answered by a spawned task, 2 dropped";
     const UNIT: &'static str = "races";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn needs(_: usize) -> Needs {
         Needs { tasks: 2, remote_spawn: false }
@@ -117,7 +117,7 @@ impl Workload for SelectTimeout {
     const FAMILY: Family = Family::Select;
     const SUMMARY: &'static str = "size concurrent tasks: a silent receiver vs a 1 ms sleep, the timer wins";
     const UNIT: &'static str = "timeouts";
-    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[100, 10_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 2_500, bench: &[100, 10_000] };
     const WAITS_ON_TIME: bool = true;
 
     fn needs(size: usize) -> Needs {
@@ -166,7 +166,7 @@ impl<const BIASED: bool> Workload for Merge<BIASED> {
         "2 producers x size/2 messages merged with select! (random among ready branches)"
     };
     const UNIT: &'static str = "messages";
-    const SIZES: Sizes = Sizes { test: 200, quick: 20_000, bench: &[2_000, 200_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[2_000, 200_000] };
 
     fn items(size: usize) -> u64 {
         size as u64 / 2 * 2

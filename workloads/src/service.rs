@@ -215,7 +215,7 @@ impl Workload for MixedService {
                                    database actors; 20% CPU; 10% fan-out of 4 gets as tasks) over 32 keep-alive \
                                    connections, closed loop; request latency recorded";
     const UNIT: &'static str = "requests";
-    const SIZES: Sizes = Sizes { test: 200, quick: 20_000, bench: &[2_000, 200_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[2_000, 200_000] };
     const LATENCY: Option<&'static str> = Some("request latency: send to response, 32 connections in a closed loop");
 
     fn needs(_: usize) -> Needs {

@@ -23,7 +23,7 @@ impl Workload for SpawnJoin {
     const FAMILY: Family = Family::Spawn;
     const SUMMARY: &'static str = "spawn size tasks, then await every join handle";
     const UNIT: &'static str = "tasks";
-    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000, 1_000_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 5_000, bench: &[1_000, 100_000, 1_000_000] };
 
     fn needs(size: usize) -> Needs {
         Needs { tasks: size as u64, remote_spawn: false }
@@ -48,7 +48,7 @@ impl Workload for SpawnChain {
     const FAMILY: Family = Family::Spawn;
     const SUMMARY: &'static str = "a chain of size tasks, each spawning the next and detaching it";
     const UNIT: &'static str = "tasks";
-    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn needs(_: usize) -> Needs {
         // A link ends right after spawning the next one.
@@ -189,7 +189,7 @@ impl Workload for SpawnRemote {
     const FAMILY: Family = Family::Spawn;
     const SUMMARY: &'static str = "2 outside OS threads spawn size tasks in all; each task reports on an mpsc";
     const UNIT: &'static str = "tasks";
-    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn items(size: usize) -> u64 {
         size as u64 / REMOTE_THREADS * REMOTE_THREADS

@@ -54,7 +54,7 @@ impl Workload for BufferUnordered {
     const SUMMARY: &'static str = "one task: stream::iter(size jobs).buffer_unordered(16), each job yields twice; \
                                    the peak in flight must be exactly 16";
     const UNIT: &'static str = "jobs";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn needs(_: usize) -> Needs {
         Needs { tasks: 1, remote_spawn: false }
@@ -85,7 +85,7 @@ impl Workload for FuturesUnorderedN {
     const SUMMARY: &'static str = "one task: a FuturesUnordered of size futures, each yielding twice, drained \
                                    as they finish; all size are in flight at the peak";
     const UNIT: &'static str = "futures";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn needs(_: usize) -> Needs {
         Needs { tasks: 1, remote_spawn: false }

@@ -185,7 +185,7 @@ impl<H: Holding> Workload for MutexCounter<H> {
     const FAMILY: Family = Family::Sync;
     const SUMMARY: &'static str = H::SUMMARY;
     const UNIT: &'static str = "lock acquisitions";
-    const SIZES: Sizes = Sizes { test: 200, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 200, quick: 5_000, bench: &[1_000, 100_000] };
     const NATIVE: Option<Primitive> = H::NATIVE;
 
     fn needs(size: usize) -> Needs {
@@ -232,7 +232,7 @@ impl<S: Side> Workload for RwLockRead<S> {
          16 a write; no writer may meet a reader"
     };
     const UNIT: &'static str = "lock acquisitions";
-    const SIZES: Sizes = Sizes { test: 320, quick: 16_000, bench: &[1_600, 160_000] };
+    const SIZES: Sizes = Sizes { test: 320, quick: 8_000, bench: &[1_600, 160_000] };
     const NATIVE: Option<Primitive> = native::<S>(Primitive::RwLock);
 
     fn needs(size: usize) -> Needs {
@@ -292,7 +292,7 @@ impl<S: Side> Workload for SemaphoreLimit<S> {
          never more than 8 inside"
     };
     const UNIT: &'static str = "tasks";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
     const NATIVE: Option<Primitive> = native::<S>(Primitive::Semaphore);
 
     fn needs(size: usize) -> Needs {
@@ -343,7 +343,7 @@ impl<S: Side> Workload for BarrierFanout<S> {
          a round"
     };
     const UNIT: &'static str = "wake-ups";
-    const SIZES: Sizes = Sizes { test: 16, quick: 1_000, bench: &[100, 10_000] };
+    const SIZES: Sizes = Sizes { test: 16, quick: 500, bench: &[100, 10_000] };
     const NATIVE: Option<Primitive> = native::<S>(Primitive::Barrier);
 
     fn items(size: usize) -> u64 {
@@ -412,7 +412,7 @@ impl<S: Side> Workload for NotifyFanout<S> {
          task listens; no task may pass a round early or skip one"
     };
     const UNIT: &'static str = "wake-ups";
-    const SIZES: Sizes = Sizes { test: 16, quick: 1_000, bench: &[100, 10_000] };
+    const SIZES: Sizes = Sizes { test: 16, quick: 500, bench: &[100, 10_000] };
     const NATIVE: Option<Primitive> = native::<S>(Primitive::Notify);
 
     fn items(size: usize) -> u64 {

@@ -24,7 +24,7 @@ impl Workload for TimerWheel {
     const FAMILY: Family = Family::Timers;
     const SUMMARY: &'static str = "size tasks sleep to deadlines spread over 20 ms; lateness recorded";
     const UNIT: &'static str = "timers";
-    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[100, 10_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 2_500, bench: &[100, 10_000, 100_000] };
     const WAITS_ON_TIME: bool = true;
     const LATENCY: Option<&'static str> = Some("timer lateness: how long after its deadline a timer fired");
 
@@ -72,7 +72,7 @@ impl Workload for TimeoutOk {
     const FAMILY: Family = Family::Timers;
     const SUMMARY: &'static str = "size tasks: one yield wrapped in a 1 h timeout; the work wins, the timer is dropped";
     const UNIT: &'static str = "timeouts";
-    const SIZES: Sizes = Sizes { test: 100, quick: 10_000, bench: &[1_000, 100_000] };
+    const SIZES: Sizes = Sizes { test: 100, quick: 5_000, bench: &[1_000, 100_000] };
 
     fn needs(size: usize) -> Needs {
         Needs { tasks: size as u64, remote_spawn: false }
@@ -114,7 +114,7 @@ impl Workload for TimerCancel {
     const FAMILY: Family = Family::Timers;
     const SUMMARY: &'static str = "4 tasks create size 1 h timers in all, poll each once, drop it";
     const UNIT: &'static str = "timers";
-    const SIZES: Sizes = Sizes { test: 400, quick: 40_000, bench: &[4_000, 400_000] };
+    const SIZES: Sizes = Sizes { test: 400, quick: 20_000, bench: &[4_000, 400_000] };
 
     fn items(size: usize) -> u64 {
         size as u64 / CANCELLERS * CANCELLERS

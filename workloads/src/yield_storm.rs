@@ -23,7 +23,7 @@ impl Workload for YieldStorm {
                                       yielding task at once (the yield_order probe shows AAABBB), it counts re-polls, \
                                       not hand-overs";
     const UNIT: &'static str = "tasks";
-    const SIZES: Sizes = Sizes { test: 20, quick: 1_000, bench: &[100, 10_000] };
+    const SIZES: Sizes = Sizes { test: 20, quick: 500, bench: &[100, 10_000] };
 
     fn items(size: usize) -> u64 {
         size as u64 * YIELDS

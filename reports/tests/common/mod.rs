@@ -7,7 +7,9 @@
 //! a damaged estimate, a foreign benchmark), an overhead file, a
 //! conformance file with one changed probe and a memory file (one cell
 //! capped, one keeping memory, one runtime's storm capped). Machine `host-b`: ping_pong again,
-//! slower. And a truncated file and one of a foreign schema.
+//! slower. Machine `host-c`: ping_pong on one core and on two. Machine
+//! `host-old`: an `arena-results/1` file. And a truncated file and one of a
+//! foreign schema. Cells are on two cores unless said otherwise.
 #![allow(dead_code)]
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,8 +34,15 @@ pub fn environment(host: &str, date: &str) -> Environment {
     }
 }
 
-/// A cell; `per_item` in ns gives a measured estimate with a ±5 % interval.
+/// A cell on two cores; `per_item` in ns gives a measured estimate with a
+/// ±5 % interval, and a CPU time of 1.5 times it (±5 %).
 pub fn cell(workload: &str, runtime: &str, size: u64, per_item: Option<f64>, status: Status) -> Cell {
+    on_cores(2, workload, runtime, size, per_item, status)
+}
+
+/// A cell on `cores` cores, as [`cell`].
+pub fn on_cores(cores: u64, workload: &str, runtime: &str, size: u64, per_item: Option<f64>, status: Status) -> Cell {
+    let cpu = per_item.map(|p| CpuTime { per_item_ns: 1.5 * p, lower_ns: 1.425 * p, upper_ns: 1.575 * p, samples: 10 });
     let estimate = per_item.map(|p| {
         let mean = p * size as f64;
         Estimate {
@@ -53,7 +62,11 @@ pub fn cell(workload: &str, runtime: &str, size: u64, per_item: Option<f64>, sta
         items: size,
         unit: "items".into(),
         status,
+        cores: Some(cores),
+        cpus: Some((0..cores).collect()),
+        shards: 1,
         estimate,
+        cpu,
         latency: None,
     }
 }
@@ -62,7 +75,13 @@ fn results(host: &str, date: &str, cells: Vec<Cell>) -> Results {
     Results {
         schema: RESULTS_SCHEMA.into(),
         environment: environment(host, date),
-        settings: Settings { workers: 2, warm_up_ms: 100, measurement_ms: 300, sample_size: 10 },
+        settings: Settings {
+            cores: vec![1, 2],
+            legacy_workers: None,
+            warm_up_ms: 100,
+            measurement_ms: 300,
+            sample_size: 10,
+        },
         cells,
     }
 }
@@ -104,6 +123,8 @@ pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub results_a: PathBuf,
     pub results_b: PathBuf,
+    pub results_c: PathBuf,
+    pub results_old: PathBuf,
     pub criterion: PathBuf,
     pub overhead: PathBuf,
     pub conformance: PathBuf,
@@ -120,6 +141,8 @@ pub fn fixture() -> Fixture {
     let f = Fixture {
         results_a: p("a/results.json"),
         results_b: p("b/results.json"),
+        results_c: p("c/results.json"),
+        results_old: p("old/results.json"),
         criterion: p("a/criterion"),
         overhead: p("a/overhead.json"),
         conformance: p("a/conformance.json"),
@@ -273,34 +296,22 @@ pub fn fixture() -> Fixture {
     };
     write_json_atomic(&f.memory, &memory).unwrap();
 
-    // ping_pong on rt-two: 2 workers twice as slow per item (flagged); on
-    // rt-one: faster with two; spawn_join on rt-two: failed at 2 workers.
-    let point = |workers: u64, workload: &str, runtime: &str, mean_ns: Option<f64>, status: Status| ScalingPoint {
-        workers,
-        cell: Cell {
-            workload: workload.into(),
-            family: "f".into(),
-            runtime: runtime.into(),
-            size: 1000,
-            items: 1000,
-            unit: "items".into(),
-            status,
-            estimate: mean_ns.map(|mean_ns| Estimate {
-                mean_ns,
-                mean_lower_ns: mean_ns,
-                mean_upper_ns: mean_ns,
-                median_ns: mean_ns,
-                per_item_ns: mean_ns / 1000.0,
-            }),
-            latency: None,
-        },
+    // ping_pong on rt-two: 2 cores twice as slow per item (flagged); on
+    // rt-one: faster with two; spawn_join on rt-two: failed on 2 cores.
+    let point = |cores: u64, workload: &str, runtime: &str, mean_ns: Option<f64>, status: Status| {
+        on_cores(cores, workload, runtime, 1000, mean_ns.map(|m| m / 1000.0), status)
     };
     let scaling = ScalingResults {
         schema: SCALING_SCHEMA.into(),
         environment: environment("host-a", "2026-11-20T14:00:00Z"),
-        settings: Settings { workers: 2, warm_up_ms: 10, measurement_ms: 50, sample_size: 10 },
-        workers: vec![1, 2],
-        points: vec![
+        settings: Settings {
+            cores: vec![1, 2],
+            legacy_workers: None,
+            warm_up_ms: 10,
+            measurement_ms: 50,
+            sample_size: 10,
+        },
+        cells: vec![
             point(1, "ping_pong", "rt-one", Some(400_000.0), Status::Measured),
             point(1, "ping_pong", "rt-two", Some(300_000.0), Status::Measured),
             point(1, "spawn_join", "rt-two", Some(100_000.0), Status::Measured),
@@ -311,6 +322,40 @@ pub fn fixture() -> Fixture {
     };
     write_json_atomic(&f.scaling, &scaling).unwrap();
 
+    // host-c: ping_pong on one core (rt-two within 4 % of rt-one: tied) and
+    // on two (rt-two five times faster than rt-one there, and faster than
+    // anything on one core: never compared with it).
+    let c = results(
+        "host-c",
+        "2026-11-21T12:00:00Z",
+        vec![
+            on_cores(1, "ping_pong", "rt-one", 1000, Some(100.0), Status::Measured),
+            on_cores(1, "ping_pong", "rt-two", 1000, Some(104.0), Status::Measured),
+            on_cores(2, "ping_pong", "rt-one", 1000, Some(300.0), Status::Measured),
+            on_cores(2, "ping_pong", "rt-two", 1000, Some(60.0), Status::Measured),
+        ],
+    );
+    write_json_atomic(&f.results_c, &c).unwrap();
+
+    // host-old: an arena-results/1 file, from before cores were held equal.
+    let mut old = serde_json::to_value(results(
+        "host-old",
+        "2026-10-01T10:00:00Z",
+        vec![
+            cell("ping_pong", "rt-one", 1000, Some(200.0), Status::Measured),
+            cell("ping_pong", "rt-two", 1000, Some(100.0), Status::Measured),
+        ],
+    ))
+    .unwrap();
+    old["schema"] = "arena-results/1".into();
+    old["settings"] = serde_json::json!({"workers": 2, "warm_up_ms": 100, "measurement_ms": 300, "sample_size": 10});
+    for c in old["cells"].as_array_mut().unwrap() {
+        for key in ["cores", "cpus", "shards", "cpu"] {
+            c.as_object_mut().unwrap().remove(key);
+        }
+    }
+    json(&f.results_old, &old.to_string());
+
     json(&f.truncated, r#"{"schema": "arena-results/1", "environment": {"cpu": "#);
     json(&f.foreign, r#"{"schema": "someone-elses/3", "cells": []}"#);
     f
@@ -320,7 +365,14 @@ impl Fixture {
     /// Inputs naming every fixture file, the broken ones included.
     pub fn inputs(&self) -> Inputs {
         Inputs {
-            results: vec![self.results_a.clone(), self.results_b.clone(), self.truncated.clone(), self.foreign.clone()],
+            results: vec![
+                self.results_a.clone(),
+                self.results_b.clone(),
+                self.results_c.clone(),
+                self.results_old.clone(),
+                self.truncated.clone(),
+                self.foreign.clone(),
+            ],
             criterion: vec![self.criterion.clone()],
             baseline: "new".into(),
             overhead: vec![self.overhead.clone()],
@@ -333,6 +385,7 @@ impl Fixture {
             runtimes: ["rt-one", "rt-two", "rt-three"].map(String::from).into(),
             out_dir: self.out.clone(),
             command: "arena report (test)".into(),
+            tie_within: None,
             generated: "2026-11-22T00:00:00Z".into(),
         }
     }

@@ -13,6 +13,16 @@ use super::{Native, Observed, Probe, accepted, futures_mpsc_accepts, in_task, st
 const READY: u64 = 10_000;
 
 /// A task draining an always-ready channel: does a sibling ever get to run?
+///
+/// Two causes can let a sibling run while the channel is full, and the probe
+/// tells them apart. An *eager start* runs a spawned task's body inside
+/// `spawn`, before the spawner goes on: seen as a sibling that started before
+/// the first message was received. A *cooperative budget* makes the draining
+/// task return `Pending` after N ready messages: seen as the sibling getting
+/// in after N. On an eager runtime the budget is probed with the sibling's
+/// second half: it first yields the way code written against the `futures`
+/// traits does (futures-lite's `yield_now`: wake itself, `Pending` once),
+/// and only its continuation counts as running.
 #[derive(Debug)]
 pub struct CoopBudget<const NATIVE: bool>;
 
@@ -20,10 +30,14 @@ impl<const NATIVE: bool> Probe for CoopBudget<NATIVE> {
     const NAME: &'static str = if NATIVE { "coop_budget_native" } else { "coop_budget_futures" };
     const QUESTION: &'static str = if NATIVE {
         "a task spawns a sibling, then receives 10,000 ready messages from the runtime's own channel: the sibling \
-         runs after N messages (a cooperative budget), or never before the channel is empty"
+         runs after N messages (a cooperative budget), or never before the channel is empty; \"eager start, …\" \
+         when the sibling's body ran inside spawn, before any message (then its continuation after a yield is \
+         what counts)"
     } else {
         "a task spawns a sibling, then receives 10,000 ready messages from futures::channel::mpsc: the sibling runs \
-         after N messages (a cooperative budget), or never before the channel is empty"
+         after N messages (a cooperative budget), or never before the channel is empty; \"eager start, …\" when \
+         the sibling's body ran inside spawn, before any message (then its continuation after a yield is what \
+         counts)"
     };
 
     fn run<R: Native>() -> Observed {
@@ -40,15 +54,20 @@ impl<const NATIVE: bool> Probe for CoopBudget<NATIVE> {
                 items.into_iter().for_each(|i| tx.unbounded_send(i).expect("receiver alive"));
                 rx.boxed()
             };
-            let ran = Arc::new(AtomicBool::new(false));
+            let (started, resumed) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
             let here = thread::current().id();
             let sibling = {
-                let ran = ran.clone();
+                let (started, resumed) = (started.clone(), resumed.clone());
                 R::spawn(async move {
-                    ran.store(true, Ordering::SeqCst);
+                    started.store(true, Ordering::SeqCst);
+                    futures_lite::future::yield_now().await;
+                    resumed.store(true, Ordering::SeqCst);
                     thread::current().id()
                 })
             };
+            // Before the first message: only an eager spawn has run the body.
+            let eager = started.load(Ordering::SeqCst);
+            let ran = if eager { resumed.clone() } else { started.clone() };
             let (mut received, mut sum) = (0u64, 0u64);
             while let Some(i) = rx.next().await {
                 received += 1;
@@ -59,13 +78,14 @@ impl<const NATIVE: bool> Probe for CoopBudget<NATIVE> {
             }
             let there = sibling.await;
             let drained = received == READY && sum == READY * (READY - 1) / 2;
-            match (ran.load(Ordering::SeqCst) && !drained, here == there) {
-                (true, true) => Observed::new(format!("sibling runs after {received}")),
-                (true, false) => Observed::new("sibling ran on another thread"),
-                (false, _) if drained => Observed::new("never yields"),
-                (false, _) => Observed::new(format!("channel lost messages: {received} received, sum {sum}")),
-            }
-            .with_channel::<R, NATIVE>()
+            let budget = match (ran.load(Ordering::SeqCst) && !drained, here == there) {
+                (true, true) => format!("sibling runs after {received}"),
+                (true, false) => "sibling ran on another thread".to_owned(),
+                (false, _) if drained => "never yields".to_owned(),
+                (false, _) => format!("channel lost messages: {received} received, sum {sum}"),
+            };
+            Observed::new(if eager { format!("eager start, then {budget}") } else { budget })
+                .with_channel::<R, NATIVE>()
         })
     }
 }

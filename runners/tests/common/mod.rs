@@ -18,10 +18,10 @@ pub fn quick_criterion(dir: &Path) -> Criterion {
         .without_plots()
 }
 
-/// A harness writing into `dir`, 2 workers, the given sizes.
+/// A harness writing into `dir`, on 2 cores (not confined), the given sizes.
 pub fn harness(dir: &Path, sizes: SizeChoice) -> Harness {
     let selection = Selection { runtimes: vec![], workloads: vec![], sizes };
-    Harness { config: Config { workers: 2 }, criterion_dir: dir.to_owned(), selection }
+    Harness { config: Config { workers: 2 }, criterion_dir: dir.to_owned(), selection, confined: None, samples: 10 }
 }
 
 /// `R` built with `config`, or `None`, printed, when a thread-per-core
