@@ -90,8 +90,11 @@ struct RowView {
 #[derive(Serialize)]
 struct CellView {
     state: String,
-    /// Wall time per item and its ratio to the fastest.
+    /// Wall time per item, or the state in short (`n/a`, `FAILED`).
     text: String,
+    /// The ratio to the fastest (`×1.38`), on a line of its own so that
+    /// twelve runtimes fit a laptop's width.
+    ratio: Option<String>,
     /// CPU time per item, where recorded.
     cpu: Option<String>,
     title: String,
@@ -194,7 +197,8 @@ fn cell_view(m: &Machine, row: &MatrixRow, cores: Option<u64>, e: &MatrixEntry) 
             let number = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
             CellView {
                 state,
-                text: text::per_item_text(mean, r.relative),
+                text: duration(mean),
+                ratio: r.relative.map(|rel| format!("×{rel:.2}")),
                 cpu: e.cpu_per_item_ns.map(|[cpu, _, _]| format!("cpu {}", duration(cpu))),
                 title,
                 background: r.relative.map(background),
@@ -215,6 +219,7 @@ fn cell_view(m: &Machine, row: &MatrixRow, cores: Option<u64>, e: &MatrixEntry) 
             CellView {
                 state,
                 text,
+                ratio: None,
                 cpu: None,
                 title: format!("{what}: {}: {note}", e.state),
                 background: None,
