@@ -74,8 +74,13 @@ fn core_counts(args: &RunArgs) -> anyhow::Result<Vec<usize>> {
         return Err(Usage(why.into()).into());
     }
     let available = runners::cores::count();
-    let mut counts = if args.cores.is_empty() { vec![1, available] } else { args.cores.clone() };
-    counts.dedup();
+    let mut counts: Vec<usize> = Vec::new();
+    // Each count once, in the order given (one core first by default).
+    for n in if args.cores.is_empty() { vec![1, available] } else { args.cores.clone() } {
+        if !counts.contains(&n) {
+            counts.push(n);
+        }
+    }
     if let Some(&bad) = counts.iter().find(|&&n| n == 0 || n > available) {
         let why = format!("--cores: {bad} is not between 1 and the {available} CPUs this process may run on");
         return Err(Usage(why).into());
