@@ -73,8 +73,9 @@ pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// `arena agreement A B`: how far two runs of the same matrices agree.
 pub fn agreement(args: AgreementArgs) -> anyhow::Result<ExitCode> {
     let within = tie_within(args.tie_within)?.unwrap_or(reports::ranks::TIE_WITHIN);
-    let first = reports::files::read_results(&args.first)?;
-    let second = reports::files::read_results(&args.second)?;
+    // A file that cannot be read is the user's input: exit 2, naming it.
+    let read = |path: &Path| reports::files::read_results(path).map_err(|e| Usage(e.to_string()));
+    let (first, second) = (read(&args.first)?, read(&args.second)?);
     for line in reports::agreement::compare(&first, &second, within, args.moves).lines() {
         println!("{line}");
     }

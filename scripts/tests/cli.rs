@@ -356,3 +356,35 @@ fn scale_sweeps_cores_on_every_runtime() {
     assert_eq!(cells, expected);
     assert!(sc.cells.iter().all(|c| c.status == Status::Measured && c.estimate.is_some() && c.cpu.is_some()));
 }
+
+#[test]
+fn agreement_compares_two_runs_and_names_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let result =
+            run(out, &["--runtime", "tokio-ct,smol-local", "--workload", "ping_pong,spawn_join", "--cores", "1"]);
+        assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    }
+    let (a, b) = (a.join("results.json"), b.join("results.json"));
+    let out = arena(&["agreement", a.to_str().unwrap(), b.to_str().unwrap(), "--moves", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Two workloads × one pair of runtimes, each measured in both runs.
+    assert!(text.starts_with("4 cells measured in both runs, 2 runtime pairs ranked in both\n"), "{text}");
+    assert!(text.contains("of the ") && text.contains("median movement of a cell: "), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("moved ×")).count(), 1, "{text}");
+
+    let same = arena(&["agreement", a.to_str().unwrap(), a.to_str().unwrap()]);
+    let same = String::from_utf8_lossy(&same.stdout).into_owned();
+    assert!(
+        same.contains("\n0 of 2 rankings flipped\n") && same.contains("median movement of a cell: 0.0 %"),
+        "{same}"
+    );
+
+    let missing = dir.path().join("none.json");
+    let out = arena(&["agreement", a.to_str().unwrap(), missing.to_str().unwrap()]);
+    assert_refused(&out, &format!("error: {}: ", missing.display()));
+    let bad = arena(&["agreement", a.to_str().unwrap(), b.to_str().unwrap(), "--tie-within=-5"]);
+    assert_refused(&bad, "error: --tie-within: -5 is not a percentage of 0 or more");
+}
