@@ -48,9 +48,8 @@ fn measured(results: &Results) -> BTreeMap<Key, &Cell> {
 
 /// Mean, lower and upper time per item.
 fn per_item(c: &Cell) -> (f64, f64, f64) {
-    let e = c.estimate.expect("measured cells have estimates");
-    let items = c.items.max(1) as f64;
-    (e.per_item_ns, e.mean_lower_ns / items, e.mean_upper_ns / items)
+    let [mean, lower, upper] = c.per_item_interval().expect("only measured cells with estimates are compared");
+    (mean, lower, upper)
 }
 
 /// Compares run `b` with run `a`, the tie rule at margin `within`; `moves`

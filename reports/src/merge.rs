@@ -615,10 +615,9 @@ fn entry(runtime: &str, cell: Option<&ReportCell>, elsewhere: bool) -> MatrixEnt
             e.note = Some(if elsewhere { "no result at this size" } else { "in no input" }.into());
         }
         Some((Status::Measured, c)) => match c.cell.estimate {
-            Some(est) => {
-                let items = c.cell.items.max(1) as f64;
+            Some(_) => {
                 e.state = "measured".into();
-                e.per_item_ns = Some([est.per_item_ns, est.mean_lower_ns / items, est.mean_upper_ns / items]);
+                e.per_item_ns = c.cell.per_item_interval();
                 e.cpu_per_item_ns = c.cell.cpu.map(|t| [t.per_item_ns, t.lower_ns, t.upper_ns]);
                 e.ranks = c.ranks;
             }

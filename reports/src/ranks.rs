@@ -32,9 +32,7 @@ struct Point {
 }
 
 fn wall(c: &ReportCell) -> Option<Point> {
-    let e = c.cell.estimate.filter(|_| c.cell.status == Status::Measured)?;
-    let items = c.cell.items.max(1) as f64;
-    Some(Point { mean: e.per_item_ns, lower: e.mean_lower_ns / items, upper: e.mean_upper_ns / items })
+    c.cell.per_item_interval().map(|[mean, lower, upper]| Point { mean, lower, upper })
 }
 
 fn cpu(c: &ReportCell) -> Option<Point> {

@@ -153,6 +153,14 @@ impl Cell {
         format!("{}/{}/{}", self.workload, self.runtime, self.size)
     }
 
+    /// Mean time per item with its 95 % interval, `[mean, lower, upper]`,
+    /// when the cell was measured and has an estimate.
+    pub fn per_item_interval(&self) -> Option<[f64; 3]> {
+        let e = self.estimate.filter(|_| self.status == Status::Measured)?;
+        let items = self.items.max(1) as f64;
+        Some([e.per_item_ns, e.mean_lower_ns / items, e.mean_upper_ns / items])
+    }
+
     /// The id with the cores it ran on: `ping_pong/tokio-ct/10000 on 2 cores`.
     pub fn label(&self) -> String {
         match self.cores {

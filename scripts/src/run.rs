@@ -81,11 +81,18 @@ fn core_counts(args: &RunArgs) -> anyhow::Result<Vec<usize>> {
             counts.push(n);
         }
     }
-    if let Some(&bad) = counts.iter().find(|&&n| n == 0 || n > available) {
-        let why = format!("--cores: {bad} is not between 1 and the {available} CPUs this process may run on");
-        return Err(Usage(why).into());
+    for &n in &counts {
+        check_cores("--cores", n, available)?;
     }
     Ok(counts)
+}
+
+/// A core count given with `flag` must be between 1 and the `available` CPUs.
+pub fn check_cores(flag: &str, n: usize, available: usize) -> Result<(), Usage> {
+    if n == 0 || n > available {
+        return Err(Usage(format!("{flag}: {n} is not between 1 and the {available} CPUs this process may run on")));
+    }
+    Ok(())
 }
 
 /// The selection `args` ask for, checked: unknown names, sizes and too few

@@ -13,7 +13,7 @@ use reports::schema::{SCALING_SCHEMA, ScalingResults, Status};
 
 use crate::Usage;
 use crate::cli::ScaleArgs;
-use crate::run::{measure, pairs, selection, settings};
+use crate::run::{check_cores, measure, pairs, selection, settings};
 
 pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
     let run = &args.run;
@@ -22,14 +22,8 @@ pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
         return Err(Usage(format!("{flag}: arena scale sets the cores itself; use --max-cores")).into());
     }
     let available = runners::cores::count();
-    let max = match args.max_cores {
-        Some(n) if n == 0 || n > available => {
-            let why = format!("--max-cores: {n} is not between 1 and the {available} CPUs this process may run on");
-            return Err(Usage(why).into());
-        }
-        Some(n) => n,
-        None => available,
-    };
+    let max = args.max_cores.unwrap_or(available);
+    check_cores("--max-cores", max, available)?;
     let selection = selection(run)?;
     let pairs = pairs(&selection);
     let command = std::env::args().collect::<Vec<_>>().join(" ");
