@@ -1,7 +1,10 @@
 //! The report's charts, drawn with `plotters` into SVG strings that are
-//! inlined in `index.html`: per workload, time per item against items per
-//! run on log-log axes (one series per runtime), and where a workload records
-//! latency (timer lateness, round trips), its percentiles per runtime.
+//! inlined in `index.html`, per workload and core count: where it was
+//! measured at several sizes, time per item against items per run on log-log
+//! axes (one series per runtime, [`sweep`]); where at one size, the runtimes
+//! side by side, wall and CPU time per item with their intervals and ties
+//! ([`side_by_side`]); where it records latency (timer lateness, round
+//! trips), its percentiles per runtime ([`latency`]).
 //!
 //! Each runtime keeps one colour across a machine's charts and its legend.
 //! Text is left to the browser's fonts (plotters' SVG backend without a font
@@ -16,6 +19,8 @@ use crate::text::duration;
 /// A drawn chart: the SVG and how many series it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
+    /// What it shows: `sweep`, `runtimes` or `latency`.
+    pub kind: &'static str,
     /// `<svg …>…</svg>`.
     pub svg: String,
     /// Runtimes drawn.
@@ -114,6 +119,8 @@ where
             .build_cartesian_2d(x.range, y.log_scale())?;
         chart
             .configure_mesh()
+            .label_style(("sans-serif", 12))
+            .axis_desc_style(("sans-serif", 12))
             .x_desc(&x.desc)
             .x_labels(x.labels)
             .x_label_formatter(&x.format)
@@ -128,7 +135,7 @@ where
         Ok(())
     })();
     drawn.map_err(|e| ChartError(format!("{caption}: {e}")))?;
-    Ok(Some(Chart { svg, series: series.iter().map(|s| s.runtime.to_owned()).collect() }))
+    Ok(Some(Chart { kind: "", svg, series: series.iter().map(|s| s.runtime.to_owned()).collect() }))
 }
 
 /// `(1 core)`, `(2 cores)`, `(cores not held equal)`: what a chart's caption adds.
@@ -136,9 +143,24 @@ fn on(cores: Option<u64>) -> String {
     format!("({})", cores.map_or_else(|| "cores not held equal".to_owned(), crate::text::cores_text))
 }
 
+/// Time per item of `workload` on `cores`: a [`sweep`] where some runtime
+/// was measured at two sizes or more, else the runtimes [`side_by_side`] at
+/// `size` (a log-log chart of single points is a column of dots).
+pub fn per_item(m: &Machine, workload: &str, size: u64, cores: Option<u64>) -> Result<Option<Chart>, ChartError> {
+    let swept = m.runtimes.iter().any(|r| {
+        let mut sizes = m
+            .cells
+            .iter()
+            .filter(|c| c.cell.workload == workload && c.cell.runtime == *r && c.cell.cores == cores)
+            .filter_map(|c| measured(c).map(|_| c.cell.size));
+        sizes.next().is_some_and(|first| sizes.any(|s| s != first))
+    });
+    if swept { sweep(m, workload, cores) } else { side_by_side(m, workload, size, cores) }
+}
+
 /// Time per item against items per run on `cores`, log-log, one series per
 /// runtime measured at some size; `None` when no runtime was.
-pub fn cost(m: &Machine, workload: &str, cores: Option<u64>) -> Result<Option<Chart>, ChartError> {
+pub fn sweep(m: &Machine, workload: &str, cores: Option<u64>) -> Result<Option<Chart>, ChartError> {
     let series: Vec<Series> = m
         .runtimes
         .iter()
@@ -158,7 +180,8 @@ pub fn cost(m: &Machine, workload: &str, cores: Option<u64>) -> Result<Option<Ch
         labels: 10,
         format: |v| format!("{v:.0}"),
     };
-    plot(format!("{workload}: time per item {}", on(cores)), axis, "time per item", series)
+    let chart = plot(format!("{workload}: time per item {}", on(cores)), axis, "time per item", series)?;
+    Ok(chart.map(|c| Chart { kind: "sweep", ..c }))
 }
 
 /// Latency percentiles (p50 … max) per runtime at one size on `cores`, log
@@ -187,5 +210,90 @@ pub fn latency(m: &Machine, workload: &str, size: u64, cores: Option<u64>) -> Re
         names.get(v.round() as usize).filter(|_| near).map_or(String::new(), |n| n.to_string())
     };
     let axis = Axis { range: -0.3f64..4.3f64, desc: "percentile".to_owned(), labels: 5, format };
-    plot(format!("{workload} at {size}: {name} {}", on(cores)), axis, "time", series)
+    let chart = plot(format!("{workload} at {size}: {name} {}", on(cores)), axis, "time", series)?;
+    Ok(chart.map(|c| Chart { kind: "latency", ..c }))
+}
+
+/// One runtime's row in [`side_by_side`]: wall and CPU time per item, each
+/// `[mean, lower, upper]`, and its label with the tie marks.
+struct Row<'a> {
+    colour: usize,
+    runtime: &'a str,
+    label: String,
+    wall: [f64; 3],
+    cpu: Option<[f64; 3]>,
+}
+
+/// The marks a runtime's label carries: `★` tied with the fastest wall time,
+/// `◆` tied with the least CPU time (the matrix's ties).
+pub const TIE_MARKS: &str = "★ wall time tied with the fastest, ◆ CPU time tied with the least";
+
+/// The runtimes measured at `size` on `cores`, one row each: wall time per
+/// item (filled dot) and CPU time per item (ring), each with its 95 %
+/// interval as a line, on a log time axis; tied runtimes are marked in their
+/// labels ([`TIE_MARKS`]). `None` when no runtime was measured there.
+pub fn side_by_side(m: &Machine, workload: &str, size: u64, cores: Option<u64>) -> Result<Option<Chart>, ChartError> {
+    let rows: Vec<Row> = m
+        .runtimes
+        .iter()
+        .enumerate()
+        .filter_map(|(colour, r)| {
+            let c = m.cells.iter().find(|c| {
+                c.cell.workload == workload && c.cell.runtime == *r && c.cell.size == size && c.cell.cores == cores
+            })?;
+            let wall = c.cell.per_item_interval()?;
+            let cpu = c.cell.cpu.map(|t| [t.per_item_ns, t.lower_ns, t.upper_ns]);
+            let marks = [(c.ranks.tied, " ★"), (c.ranks.cpu_tied && cpu.is_some(), " ◆")];
+            let label = marks.iter().filter(|m| m.0).fold(r.clone(), |l, m| l + m.1);
+            Some(Row { colour, runtime: r, label, wall, cpu })
+        })
+        .collect();
+    let values = rows.iter().flat_map(|r| r.wall.iter().chain(r.cpu.iter().flatten()).copied());
+    let Some(x) = log_range(values) else { return Ok(None) };
+    let caption = format!("{workload} at {size}: time per item {}", on(cores));
+    let n = rows.len();
+    // Row i is drawn at y = n - 1 - i, so the first runtime is at the top.
+    let y = |i: usize, offset: f64| (n - 1 - i) as f64 + offset;
+    let labels: Vec<String> = rows.iter().rev().map(|r| r.label.clone()).collect();
+    let mut svg = String::new();
+    let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
+        let height = 90 + 34 * n as u32;
+        let root = SVGBackend::with_string(&mut svg, (560, height)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&caption, ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(130)
+            .build_cartesian_2d(x.log_scale(), -0.6f64..n as f64 - 0.4)?;
+        let label = |v: &f64| {
+            let near = (v - v.round()).abs() < 0.01;
+            labels.get(v.round() as usize).filter(|_| near).cloned().unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .label_style(("sans-serif", 12))
+            .axis_desc_style(("sans-serif", 12))
+            .disable_y_mesh()
+            .x_desc("time per item: ● wall, ○ CPU (lines: 95 % interval)")
+            .x_label_formatter(&|v| duration(*v))
+            .y_labels(n.max(1))
+            .y_label_formatter(&label)
+            .draw()?;
+        for (i, r) in rows.iter().enumerate() {
+            let colour = rgb(r.colour);
+            let [mean, lower, upper] = r.wall;
+            chart.draw_series(LineSeries::new([(lower, y(i, 0.12)), (upper, y(i, 0.12))], colour.stroke_width(2)))?;
+            chart.draw_series([Circle::new((mean, y(i, 0.12)), 4, colour.filled())])?;
+            if let Some([mean, lower, upper]) = r.cpu {
+                let at = y(i, -0.12);
+                chart.draw_series(LineSeries::new([(lower, at), (upper, at)], colour.stroke_width(1)))?;
+                chart.draw_series([Circle::new((mean, at), 4, colour.stroke_width(2))])?;
+            }
+        }
+        root.present()?;
+        Ok(())
+    })();
+    drawn.map_err(|e| ChartError(format!("{caption}: {e}")))?;
+    Ok(Some(Chart { kind: "runtimes", svg, series: rows.iter().map(|r| r.runtime.to_owned()).collect() }))
 }

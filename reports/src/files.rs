@@ -152,9 +152,10 @@ pub fn read_scaling(path: &Path) -> Result<ScalingResults, FileError> {
     read_tagged(path, SCALING_SCHEMA)
 }
 
-/// Reads an `arena-memory` file, checking its schema.
+/// Reads an `arena-memory` file, checking its schema; an `arena-memory/1`
+/// file has today's shape without [`MemoryResults::cores`].
 pub fn read_memory(path: &Path) -> Result<MemoryResults, FileError> {
-    read_tagged(path, MEMORY_SCHEMA)
+    read_versioned(path, MEMORY_SCHEMA, &[crate::legacy::MEMORY_V1]).map(|(results, _)| results)
 }
 
 /// Reads an `arena conformance` file, checking its schema.

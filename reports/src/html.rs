@@ -45,6 +45,8 @@ struct MachineView {
     legend: Vec<Key>,
     /// The tie margin, percent.
     tie_within: String,
+    /// What the marks on a side-by-side chart's labels mean.
+    tie_marks: &'static str,
     matrices: Vec<MatrixView>,
     workloads: Vec<WorkloadView>,
     growth: Vec<String>,
@@ -125,19 +127,21 @@ struct WorkloadView {
 #[derive(Serialize)]
 struct ChartsView {
     label: String,
-    cost: Option<ChartView>,
+    /// Time per item: a size sweep, or the runtimes side by side.
+    per_item: Option<ChartView>,
     latency: Option<ChartView>,
 }
 
 #[derive(Serialize)]
 struct ChartView {
+    kind: &'static str,
     svg: String,
     series: Vec<String>,
 }
 
 impl From<Chart> for ChartView {
     fn from(c: Chart) -> Self {
-        ChartView { svg: c.svg, series: c.series }
+        ChartView { kind: c.kind, svg: c.svg, series: c.series }
     }
 }
 
@@ -320,7 +324,9 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
                 .map(|(cores, at)| {
                     Ok(ChartsView {
                         label: cores.map_or_else(|| "cores not held equal".to_owned(), text::cores_text),
-                        cost: chart::cost(m, &at.workload, cores).map_err(chart_error)?.map(ChartView::from),
+                        per_item: chart::per_item(m, &at.workload, at.size, cores)
+                            .map_err(chart_error)?
+                            .map(ChartView::from),
                         latency: chart::latency(m, &at.workload, at.size, cores)
                             .map_err(chart_error)?
                             .map(ChartView::from),
@@ -336,6 +342,7 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
         environment,
         legend,
         tie_within: format!("{:.0}", m.tie_within * 100.0),
+        tie_marks: chart::TIE_MARKS,
         matrices,
         workloads,
         growth: text::growth(m),

@@ -1,13 +1,14 @@
 //! Files of earlier schema versions, read into today's types.
 //!
 //! Before cores were held equal (`arena-results/1`, `arena-cell/1`,
-//! `arena-scaling/1`), a matrix ran multi-threaded runtimes on the run's
-//! workers and single-threaded ones on one thread, in a process free to use
-//! every core. Those cells read with [`Cell::cores`] `None` and the run's
-//! worker count in [`Settings::legacy_workers`]; the report shows them, in a
-//! matrix of their own, and never ranks them. A results or cell file of
-//! version 1 has today's shape otherwise, so only its tag is accepted
-//! (`crate::files`); a version-1 scaling file is converted here.
+//! `arena-scaling/1`, `arena-memory/1`), a matrix ran multi-threaded
+//! runtimes on the run's workers and single-threaded ones on one thread, in
+//! a process free to use every core. Those cells read with [`Cell::cores`]
+//! `None` and the run's worker count in [`Settings::legacy_workers`]; the
+//! report shows them, in a matrix of their own, and never ranks them. A
+//! results, cell or memory file of version 1 has today's shape otherwise,
+//! so only its tag is accepted (`crate::files`); a version-1 scaling file is
+//! converted here.
 //!
 //! [`Cell::cores`]: crate::schema::Cell::cores
 //! [`Settings::legacy_workers`]: crate::schema::Settings::legacy_workers
@@ -19,6 +20,9 @@ use crate::schema::{Cell, Environment, SCALING_SCHEMA, ScalingResults, Settings}
 pub const RESULTS_V1: &str = "arena-results/1";
 /// The cell schema before cells carried their cores.
 pub const CELL_V1: &str = "arena-cell/1";
+/// The memory schema before a run recorded its cores (read as today's with
+/// `cores` `None`).
+pub const MEMORY_V1: &str = "arena-memory/1";
 /// The worker sweep's schema before cells carried their cores.
 pub const SCALING_V1: &str = "arena-scaling/1";
 

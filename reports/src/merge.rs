@@ -491,7 +491,13 @@ impl Newest for MemoryResults {
         &kept.date
     }
     fn keep(self, path: &Path) -> Memory {
-        Memory { path: path.display().to_string(), date: self.environment.date, cells: self.cells, storm: self.storm }
+        Memory {
+            path: path.display().to_string(),
+            date: self.environment.date,
+            cores: self.cores,
+            cells: self.cells,
+            storm: self.storm,
+        }
     }
 }
 

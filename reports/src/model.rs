@@ -300,6 +300,10 @@ pub struct Memory {
     pub path: String,
     /// When it was measured.
     pub date: String,
+    /// The cores every runtime ran on; `None`: not held equal (an
+    /// `arena-memory/1` file).
+    #[serde(default)]
+    pub cores: Option<u64>,
     /// Heap use per item, one per workload × runtime.
     pub cells: Vec<MemoryCell>,
     /// The spawn storm's resident set, one per runtime.

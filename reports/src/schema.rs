@@ -23,7 +23,7 @@ pub const OVERHEAD_SCHEMA: &str = "arena-overhead/1";
 /// Schema tag of a worker-scaling file (`arena scale`).
 pub const SCALING_SCHEMA: &str = "arena-scaling/2";
 /// Schema tag of a memory file (`arena-memory`).
-pub const MEMORY_SCHEMA: &str = "arena-memory/1";
+pub const MEMORY_SCHEMA: &str = "arena-memory/2";
 /// File name of a cell record inside criterion's benchmark directory.
 pub const CELL_FILE: &str = "arena.json";
 
@@ -312,6 +312,10 @@ pub struct MemoryResults {
     pub schema: String,
     /// Where it was measured.
     pub environment: Environment,
+    /// The cores every runtime ran on (the process confined to them);
+    /// `None` in an `arena-memory/1` file, from before cores were held equal.
+    #[serde(default)]
+    pub cores: Option<u64>,
     /// One entry per workload × runtime.
     pub cells: Vec<MemoryCell>,
     /// One entry per runtime: the spawn storm's resident set.

@@ -176,7 +176,8 @@ pub fn memory(m: &Machine) -> Vec<Table> {
         h.extend(runtimes.iter().cloned());
         h
     };
-    let source = format!("{}, {}", mem.path, mem.date);
+    let on = mem.cores.map_or_else(|| "cores not held equal".to_owned(), cores_text);
+    let source = format!("{on}; {}, {}", mem.path, mem.date);
     let mut allocations = Table::new(&format!("heap allocations per item ({source})"), header("workload"));
     let mut bytes_table = Table::new(
         &format!("heap bytes per item, and (kept: …) what was still allocated after the run ({source})"),

@@ -112,23 +112,25 @@ fn index_html_renders_in_headless_chromium() {
 
     let machines = blocks(&dom, "<section class=\"machine\"", "</section>");
     assert_eq!(machines.len(), 4, "one section per machine");
-    /// (chart class, the runtimes it draws)
-    type Charts = &'static [(&'static str, &'static str)];
+    /// (chart class, the runtimes it draws, coloured lines: one per series
+    /// on a sweep or latency chart; on a side-by-side chart one per interval,
+    /// wall and CPU, and no CPU line for a file from before CPU time)
+    type Charts = &'static [(&'static str, &'static str, usize)];
     // (label, matrix cells of each core count, charts)
     let expected: [(&str, &[usize], Charts); 4] = [
         (
             "host-a",
             &[3 * 3],
             &[
-                ("chart cost", "rt-one,rt-two"),
-                ("chart cost", "rt-one,rt-two"),
-                ("chart cost", "rt-one"),
-                ("chart latency", "rt-one"),
+                ("chart runtimes", "rt-one,rt-two", 4),
+                ("chart sweep", "rt-one,rt-two", 2),
+                ("chart runtimes", "rt-one", 2),
+                ("chart latency", "rt-one", 1),
             ],
         ),
-        ("host-b", &[2], &[("chart cost", "rt-one,rt-two")]),
-        ("host-c", &[2, 2], &[("chart cost", "rt-one,rt-two"), ("chart cost", "rt-one,rt-two")]),
-        ("host-old", &[2], &[("chart cost", "rt-one,rt-two")]),
+        ("host-b", &[2], &[("chart runtimes", "rt-one,rt-two", 4)]),
+        ("host-c", &[2, 2], &[("chart runtimes", "rt-one,rt-two", 4), ("chart runtimes", "rt-one,rt-two", 4)]),
+        ("host-old", &[2], &[("chart runtimes", "rt-one,rt-two", 2)]),
     ];
     for (section, (label, cells, charts)) in machines.iter().zip(expected) {
         assert_eq!(attribute(section, "data-machine"), label);
@@ -137,15 +139,33 @@ fn index_html_renders_in_headless_chromium() {
         assert_eq!(counted, cells, "{label}: matrix cells, one matrix per core count");
         let figures = blocks(section, "<figure class=\"chart", "</figure>");
         assert_eq!(figures.len(), charts.len(), "{label}: charts");
-        for (figure, (class, runtimes)) in figures.iter().zip(charts) {
+        for (figure, (class, runtimes, lines)) in figures.iter().zip(charts) {
             assert_eq!(attribute(figure, "class"), *class);
             assert_eq!(attribute(figure, "data-runtimes"), *runtimes);
             let series = runtimes.split(',').count();
             assert_eq!(attribute(figure, "data-series"), series.to_string());
             assert!(figure.contains("<svg"), "{label}: a chart without its SVG");
-            assert_eq!(coloured_lines(figure), series, "{label}: {class} for {runtimes}: series drawn");
+            assert_eq!(coloured_lines(figure), *lines, "{label}: {class} for {runtimes}: lines drawn");
         }
     }
+    // Side by side, the ties are in the labels: on host-b (300 and 330 ns,
+    // CPU 450 and 495) both runtimes are tied on both; on host-c's two
+    // cores (300 and 60 ns) only rt-two; the unranked old file marks none.
+    let labels = |section: &str| -> Vec<String> {
+        let figure = blocks(section, "<figure class=\"chart runtimes", "</figure>")[0];
+        let mut labels: Vec<String> = blocks(figure, "<text", "</text>")
+            .iter()
+            .map(|t| t[t.find('>').unwrap() + 1..t.len() - "</text>".len()].trim().to_owned())
+            .filter(|t| t.starts_with("rt-"))
+            .collect();
+        labels.sort();
+        labels
+    };
+    assert_eq!(labels(machines[1]), ["rt-one ★ ◆", "rt-two ★ ◆"]);
+    let two_cores =
+        &machines[2][machines[2].find("<figure class=\"chart runtimes\" data-cores=\"2 cores\"").unwrap()..];
+    assert_eq!(labels(two_cores), ["rt-one", "rt-two ★ ◆"]);
+    assert_eq!(labels(machines[3]), ["rt-one", "rt-two"]);
     // The gaps are marked, not blank or zero.
     assert!(dom.contains("<td class=\"cell not-measured\""), "not-measured cells are marked");
     assert!(dom.contains(">FAILED</span></td>"), "the failed cell says so");

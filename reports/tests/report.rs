@@ -110,6 +110,22 @@ fn results_from_before_cores_were_held_equal_are_shown_never_ranked() {
 }
 
 #[test]
+fn memory_tables_say_their_cores_and_an_old_file_says_they_were_not_held_equal() {
+    let f = common::fixture();
+    let title = |path: &std::path::Path| {
+        let r = build(&Inputs { memory: vec![path.to_owned()], ..Default::default() }).unwrap();
+        reports::text::memory(&r.machines[0])[0].title.clone()
+    };
+    assert!(title(&f.memory).starts_with("heap allocations per item (2 cores;"), "{}", title(&f.memory));
+    let mut old: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f.memory).unwrap()).unwrap();
+    old["schema"] = "arena-memory/1".into();
+    old.as_object_mut().unwrap().remove("cores");
+    let path = f.dir.path().join("memory-v1.json");
+    std::fs::write(&path, old.to_string()).unwrap();
+    assert!(title(&path).starts_with("heap allocations per item (cores not held equal;"), "{}", title(&path));
+}
+
+#[test]
 fn criterion_sweep_is_read_with_gaps_marked() {
     let (_f, r, _) = written();
     let a = machine(&r, "host-a");

@@ -3,8 +3,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use crate::entry::config;
-
 /// Async Runtime Arena: benchmark async Rust runtimes side by side.
 #[derive(Debug, Parser)]
 #[command(name = "arena", version, args_override_self = true)]
@@ -411,4 +409,14 @@ pub struct GateSelftestArgs {
     /// Where each run's gate output and the tally (selftest.json, selftest.md) go.
     #[arg(long, default_value = "target/arena/selftest")]
     pub out: PathBuf,
+}
+
+/// The runtime configuration `--workers` asks for: at least one worker,
+/// by default one per available core.
+pub fn config(workers: Option<usize>) -> Result<runners::Config, crate::Usage> {
+    match workers {
+        Some(0) => Err(crate::Usage("--workers: must be at least 1".into())),
+        Some(workers) => Ok(runners::Config { workers }),
+        None => Ok(runners::Config::default()),
+    }
 }

@@ -16,14 +16,13 @@ impl std::fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
-/// The runtime configuration `--workers` asks for: at least one worker,
-/// by default one per available core.
-pub fn config(workers: Option<usize>) -> Result<runners::Config, Usage> {
-    match workers {
-        Some(0) => Err(Usage("--workers: must be at least 1".into())),
-        Some(workers) => Ok(runners::Config { workers }),
-        None => Ok(runners::Config::default()),
+/// Checks a core count given to `flag`: at least one, at most the
+/// `available` CPUs.
+pub fn check_cores(flag: &str, n: usize, available: usize) -> Result<(), Usage> {
+    if n == 0 || n > available {
+        return Err(Usage(format!("{flag}: {n} is not between 1 and the {available} CPUs this process may run on")));
     }
+    Ok(())
 }
 
 /// Parses `C` from the command line and runs `work` with it.

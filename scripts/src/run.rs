@@ -18,6 +18,7 @@ use runners::harness::{Selection, SizeChoice, WorkloadInfo};
 use crate::Usage;
 use crate::child::run_watched;
 use crate::cli::RunArgs;
+use crate::entry::check_cores;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let selection = selection(&args)?;
@@ -85,14 +86,6 @@ fn core_counts(args: &RunArgs) -> anyhow::Result<Vec<usize>> {
         check_cores("--cores", n, available)?;
     }
     Ok(counts)
-}
-
-/// A core count given with `flag` must be between 1 and the `available` CPUs.
-pub fn check_cores(flag: &str, n: usize, available: usize) -> Result<(), Usage> {
-    if n == 0 || n > available {
-        return Err(Usage(format!("{flag}: {n} is not between 1 and the {available} CPUs this process may run on")));
-    }
-    Ok(())
 }
 
 /// The selection `args` ask for, checked: unknown names, sizes and too few

@@ -13,7 +13,8 @@ use reports::schema::{SCALING_SCHEMA, ScalingResults, Status};
 
 use crate::Usage;
 use crate::cli::ScaleArgs;
-use crate::run::{check_cores, measure, pairs, selection, settings};
+use crate::entry::check_cores;
+use crate::run::{measure, pairs, selection, settings};
 
 pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
     let run = &args.run;

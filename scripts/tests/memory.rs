@@ -20,7 +20,9 @@ fn unknown_names_are_one_line_errors_with_exit_2_and_no_file() {
     for (args, flag) in [
         (vec!["--runtime", "tokio"], "--runtime: unknown name 'tokio' (valid: tokio-ct, tokio-mt,"),
         (vec!["--workload", "echo_1b"], "--workload: unknown name 'echo_1b' (valid: spawn_join, ping_pong,"),
-        (vec!["--workers", "0"], "--workers: must be at least 1"),
+        (vec!["--cores", "0"], "--cores: 0 is not between 1 and the"),
+        (vec!["--cores", "4096"], "--cores: 4096 is not between 1 and the"),
+        (vec!["--workers", "2"], "--workers: replaced by --cores"),
     ] {
         let mut all = vec!["--out", out.to_str().unwrap()];
         all.extend(args.iter().copied());
@@ -38,6 +40,8 @@ fn a_run_writes_cells_and_storms_that_the_report_shows() {
         "smol-local,threads",
         "--workload",
         "ping_pong,spawn_join",
+        "--cores",
+        "1",
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -47,6 +51,7 @@ fn a_run_writes_cells_and_storms_that_the_report_shows() {
 
     let m = read_memory(&out).unwrap();
     assert_eq!(m.schema, MEMORY_SCHEMA);
+    assert_eq!(m.cores, Some(1), "the file says on how many cores");
     let cells: Vec<(&str, &str)> = m.cells.iter().map(|c| (c.workload.as_str(), c.runtime.as_str())).collect();
     assert_eq!(
         cells,
@@ -78,5 +83,6 @@ fn a_run_writes_cells_and_storms_that_the_report_shows() {
         .unwrap();
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     let summary = std::fs::read_to_string(report.join("summary.md")).unwrap();
-    assert!(summary.contains("heap allocations per item") && summary.contains("| smol-local | 1000000 |"), "{summary}");
+    assert!(summary.contains("heap allocations per item (1 core;"), "{summary}");
+    assert!(summary.contains("| smol-local | 1000000 |"), "{summary}");
 }

@@ -270,6 +270,7 @@ pub fn fixture() -> Fixture {
     let memory = MemoryResults {
         schema: MEMORY_SCHEMA.into(),
         environment: environment("host-a", "2026-11-20T13:00:00Z"),
+        cores: Some(2),
         cells: vec![
             mem("rt-one", "spawn_join", "tasks", Some((1.0, 136.0, 0.0)), None),
             mem("rt-two", "spawn_join", "tasks", Some((2.5, 2048.0, 64.0)), None),

@@ -38,9 +38,15 @@ struct Args {
     /// Workloads to measure (comma-separated; default: all memory workloads).
     #[arg(long = "workload", value_delimiter = ',')]
     workloads: Vec<String>,
-    /// Worker threads for the multi-threaded and thread-per-core runtimes.
+    /// Cores to measure on: the process is confined to this many CPUs,
+    /// multi-threaded runtimes get as many workers, single-threaded and
+    /// thread-per-core ones as many instances, each with a shard (default:
+    /// every CPU this process may run on).
     #[arg(long)]
-    workers: Option<usize>,
+    cores: Option<usize>,
+    /// Replaced by `--cores`; refused with a pointer to it.
+    #[arg(long, hide = true)]
+    workers: Option<String>,
     /// Skip the 1 M-task spawn storm's resident set.
     #[arg(long)]
     no_storm: bool,
@@ -61,7 +67,14 @@ fn main() -> ExitCode {
 }
 
 fn try_main(args: Args) -> anyhow::Result<ExitCode> {
-    let config = entry::config(args.workers)?;
+    if args.workers.is_some() {
+        bail!(entry::Usage("--workers: replaced by --cores (every runtime gets the same cores)".into()));
+    }
+    let cores = args.cores.unwrap_or_else(runners::cores::count);
+    entry::check_cores("--cores", cores, runners::cores::count())?;
+    // Before any runtime starts a thread, so that every thread inherits it.
+    runners::cores::confine(cores).map_err(|e| entry::Usage(format!("--cores: {e}")))?;
+    let config = runners::Config { workers: cores };
     let runtime_ids = runners::harness::runtimes().iter().map(|r| r.id).collect();
     let runtimes = runners::harness::pick("--runtime", &args.runtimes, runtime_ids)?;
     runners::harness::pick("--workload", &args.workloads, memory::WORKLOADS.to_vec())?;
@@ -104,14 +117,15 @@ fn try_main(args: Args) -> anyhow::Result<ExitCode> {
     let mut storm = Vec::new();
     if !args.no_storm {
         for id in &runtimes {
-            let cell = storm_cell(id, args.workers)?;
+            let cell = storm_cell(id, cores)?;
             failed |= cell.note.as_deref().is_some_and(|n| n.starts_with("FAILED"));
             eprintln!("spawn storm on {id}: {}", storm_line(&cell));
             storm.push(cell);
         }
     }
 
-    let results = MemoryResults { schema: MEMORY_SCHEMA.to_owned(), environment, cells, storm };
+    let results =
+        MemoryResults { schema: MEMORY_SCHEMA.to_owned(), environment, cores: Some(cores as u64), cells, storm };
     write_json_atomic(&args.out, &results)?;
     // The tables, as the report shows them, from the file just written.
     let report =
@@ -138,13 +152,10 @@ fn storm_line(c: &StormCell) -> String {
 }
 
 /// Runs runtime `id`'s storm in a child process and reads its answer.
-fn storm_cell(id: &str, workers: Option<usize>) -> anyhow::Result<StormCell> {
+fn storm_cell(id: &str, cores: usize) -> anyhow::Result<StormCell> {
     let exe = std::env::current_exe().context("finding this executable to run the storm in a child")?;
     let mut cmd = Command::new(exe);
-    cmd.args(["--storm-child", id]);
-    if let Some(w) = workers {
-        cmd.args(["--workers", &w.to_string()]);
-    }
+    cmd.args(["--storm-child", id, "--cores", &cores.to_string()]);
     let out = cmd.output().with_context(|| format!("starting the storm child for {id}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut cell = StormCell {
