@@ -99,6 +99,8 @@ struct CellView {
     ratio: Option<String>,
     /// CPU time per item, where recorded.
     cpu: Option<String>,
+    /// The seam's price on this runtime and workload, where measurable.
+    adapter: Option<String>,
     title: String,
     background: Option<String>,
     /// The background when coloured by CPU time.
@@ -178,6 +180,12 @@ fn cell_view(m: &Machine, row: &MatrixRow, cores: Option<u64>, e: &MatrixEntry) 
             if e.shards > 1 {
                 title.push_str(&format!("; {} instances, one per core, each with a shard", e.shards));
             }
+            if let Some(pct) = e.adapter_cost_pct {
+                title.push_str(&format!(
+                    "; through Arena's seam this runtime takes {pct:.0} % longer than through its own API \
+                     (arena overhead), included in this time"
+                ));
+            }
             if let Some(c) = cell {
                 if let Some(est) = c.cell.estimate {
                     title.push_str(&format!(
@@ -204,6 +212,7 @@ fn cell_view(m: &Machine, row: &MatrixRow, cores: Option<u64>, e: &MatrixEntry) 
                 text: duration(mean),
                 ratio: r.relative.map(|rel| format!("×{rel:.2}")),
                 cpu: e.cpu_per_item_ns.map(|[cpu, _, _]| format!("cpu {}", duration(cpu))),
+                adapter: e.adapter_cost_pct.map(text::adapter_cost_text),
                 title,
                 background: r.relative.map(background),
                 cpu_background: r.cpu_relative.map(background),
@@ -225,6 +234,7 @@ fn cell_view(m: &Machine, row: &MatrixRow, cores: Option<u64>, e: &MatrixEntry) 
                 text,
                 ratio: None,
                 cpu: None,
+                adapter: None,
                 title: format!("{what}: {}: {note}", e.state),
                 background: None,
                 cpu_background: None,

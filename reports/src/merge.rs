@@ -147,7 +147,8 @@ impl Group {
                 continue;
             }
             let ranks = Ranks::default();
-            self.cells.insert(key, ReportCell { cell, run: index, ranks, samples, criterion_page });
+            let cell = ReportCell { cell, run: index, ranks, samples, criterion_page, adapter_cost_pct: None };
+            self.cells.insert(key, cell);
         }
     }
 }
@@ -342,6 +343,11 @@ fn machine(group: Group, order: &Order, earlier: &[Machine]) -> Machine {
         (cores_order(c.cell.cores), w, c.cell.size, rank(&order.runtimes, &seen_runtimes, &c.cell.runtime))
     });
     ranks::set(&mut cells, order.tie_within);
+    if let Some(o) = &group.overhead {
+        for c in &mut cells {
+            c.adapter_cost_pct = crate::model::adapter_cost(&o.pairs, &c.cell.runtime, &c.cell.workload);
+        }
+    }
     let workloads = first_seen(cells.iter().map(|c| c.cell.workload.as_str()));
     let mut core_counts: Vec<Option<u64>> = cells.iter().map(|c| c.cell.cores).collect();
     core_counts.dedup();
@@ -614,6 +620,7 @@ fn entry(runtime: &str, cell: Option<&ReportCell>, elsewhere: bool) -> MatrixEnt
         shards: cell.map_or(1, |c| c.cell.shards),
         ranks: Ranks::default(),
         note: None,
+        adapter_cost_pct: cell.and_then(|c| c.adapter_cost_pct),
     };
     match cell.map(|c| (&c.cell.status, c)) {
         None => {

@@ -123,6 +123,20 @@ pub struct ReportCell {
     pub samples: Option<SampleSpread>,
     /// criterion's own page for this benchmark, relative to the report.
     pub criterion_page: Option<String>,
+    /// What Arena's seam costs this runtime on this workload, percent over
+    /// the runtime's own API, where `arena overhead` on this machine found
+    /// it above its tolerance (see [`adapter_cost`]); the cell's time
+    /// includes it.
+    #[serde(default)]
+    pub adapter_cost_pct: Option<f64>,
+}
+
+/// The price of the seam a cell pays, percent, from an overhead pair of its
+/// runtime and workload whose verdict is `over` (the whole interval of
+/// `native / adapter` below 1 − tolerance): `1 / median − 1`.
+pub fn adapter_cost(pairs: &[OverheadPair], runtime: &str, workload: &str) -> Option<f64> {
+    let pair = pairs.iter().find(|p| p.runtime == runtime && p.workload == workload && p.verdict == "over")?;
+    Some((1.0 / pair.median_ratio - 1.0) * 100.0)
 }
 
 /// The spread of criterion's samples of one benchmark.
@@ -220,6 +234,10 @@ pub struct MatrixEntry {
     pub ranks: Ranks,
     /// Why it is not measured, or a caveat.
     pub note: Option<String>,
+    /// The price of the seam this cell pays, percent (see
+    /// [`ReportCell::adapter_cost_pct`]).
+    #[serde(default)]
+    pub adapter_cost_pct: Option<f64>,
 }
 
 /// How a runtime's time per item grows with a workload's size.

@@ -61,21 +61,30 @@ pub fn skipped_text(why: &str) -> &str {
 }
 
 /// How one cell reads in a table: wall time per item and its ratio, then
-/// CPU time per item on a second line (`269 ns ×1.34` / `cpu 301 ns`), or
-/// `n/a`, `capped`, `FAILED`.
+/// CPU time per item on a second line (`269 ns ×1.34` / `cpu 301 ns`), and
+/// where the seam costs the runtime measurably, that price on a third
+/// (`adapter +39 %`); or `n/a`, `capped`, `FAILED`.
 pub fn cell_text(c: &ReportCell) -> String {
     match (&c.cell.status, &c.cell.estimate) {
         (Status::Measured, Some(e)) => {
-            let wall = per_item_text(e.per_item_ns, c.ranks.relative);
-            match c.cell.cpu {
-                Some(cpu) => format!("{wall}\ncpu {}", duration(cpu.per_item_ns)),
-                None => wall,
+            let mut text = per_item_text(e.per_item_ns, c.ranks.relative);
+            if let Some(cpu) = c.cell.cpu {
+                text.push_str(&format!("\ncpu {}", duration(cpu.per_item_ns)));
             }
+            if let Some(pct) = c.adapter_cost_pct {
+                text.push_str(&format!("\n{}", adapter_cost_text(pct)));
+            }
+            text
         }
         (Status::Measured, None) => "not measured".to_owned(),
         (Status::Skipped(why), _) => skipped_text(why).to_owned(),
         (Status::Failed(_), _) => "FAILED".to_owned(),
     }
+}
+
+/// The seam's price in a cell: `adapter +39 %`.
+pub fn adapter_cost_text(pct: f64) -> String {
+    format!("adapter +{pct:.0} %")
 }
 
 /// `1 core`, `2 cores`.
@@ -107,7 +116,13 @@ fn cells_on(m: &Machine, cores: Option<u64>) -> Table {
     } else {
         " Time per item (criterion mean), CPU time per item where recorded.".to_owned()
     };
-    let mut t = Table::new(&format!("{}{ranked}", crate::model::mode(cores)), header);
+    let priced = if of.iter().any(|c| c.adapter_cost_pct.is_some()) {
+        " adapter +N %: through Arena's seam the runtime takes N % longer than through its own API (arena \
+         overhead), included in the time."
+    } else {
+        ""
+    };
+    let mut t = Table::new(&format!("{}{ranked}{priced}", crate::model::mode(cores)), header);
     t.right = (1..2 + runtimes.len()).collect();
     let mut rows: Vec<(&str, u64)> = Vec::new();
     for c in &of {

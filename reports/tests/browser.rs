@@ -166,6 +166,8 @@ fn index_html_renders_in_headless_chromium() {
         &machines[2][machines[2].find("<figure class=\"chart runtimes\" data-cores=\"2 cores\"").unwrap()..];
     assert_eq!(labels(two_cores), ["rt-one", "rt-two ★ ◆"]);
     assert_eq!(labels(machines[3]), ["rt-one", "rt-two"]);
+    // The seam's measured price is in its cell.
+    assert!(machines[0].contains("<span class=\"adapter\">adapter +25 %</span>"), "rt-two's ping_pong is priced");
     // The gaps are marked, not blank or zero.
     assert!(dom.contains("<td class=\"cell not-measured\""), "not-measured cells are marked");
     assert!(dom.contains(">FAILED</span></td>"), "the failed cell says so");

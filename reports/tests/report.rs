@@ -177,6 +177,21 @@ fn machines_are_never_merged_or_compared() {
 }
 
 #[test]
+fn a_cell_shows_the_price_of_the_seam_where_the_overhead_run_measured_one() {
+    let (_f, r, md) = written();
+    let a = machine(&r, "host-a");
+    // rt-two's adapter is over its tolerance on ping_pong (native / adapter
+    // 0.8: the seam takes 25 % longer); rt-one's is within it on spawn_join.
+    assert!(close(entry(a, "ping_pong", "rt-two").adapter_cost_pct.unwrap(), 25.0));
+    assert_eq!(entry(a, "ping_pong", "rt-one").adapter_cost_pct, None);
+    assert_eq!(entry(a, "spawn_join", "rt-one").adapter_cost_pct, None);
+    // Another machine's overhead run prices nothing here.
+    assert_eq!(entry(machine(&r, "host-b"), "ping_pong", "rt-two").adapter_cost_pct, None);
+    assert!(md.contains("adapter +25 %"), "{md}");
+    assert!(md.contains("adapter +N %: through Arena's seam"), "{md}");
+}
+
+#[test]
 fn summary_md_shows_the_fixture_values() {
     let (_f, _r, md) = written();
     for expected in [
@@ -184,7 +199,7 @@ fn summary_md_shows_the_fixture_values() {
         "## Machine host-b",
         "**On 2 cores: every runtime's process confined to the same 2 CPUs",
         "tied with the fastest (intervals overlap, or within 30 %).**",
-        "| ping_pong | 1000 | **200 ns ×1.00<br>cpu 300 ns** | 500 ns ×2.50<br>cpu 750 ns | n/a |",
+        "| ping_pong | 1000 | **200 ns ×1.00<br>cpu 300 ns** | 500 ns ×2.50<br>cpu 750 ns<br>adapter +25 % | n/a |",
         "| spawn_join | 10000 | **400 ns ×1.00** | not measured | not measured |",
         "| timer_wheel | 100 | **10.0 µs ×1.00<br>cpu 15.0 µs** | FAILED | not measured |",
         "| ping_pong | 1000 | **300 ns ×1.00<br>cpu 450 ns** | **330 ns ×1.10<br>cpu 495 ns** |",

@@ -222,15 +222,26 @@ pub fn fixture() -> Fixture {
         environment: environment("host-a", "2026-11-20T12:00:00Z"),
         tolerance_pct: 1.0,
         budget_s: 3.0,
-        pairs: vec![OverheadPair {
-            runtime: "rt-one".into(),
-            workload: "spawn_join".into(),
-            size: 10000,
-            rounds: 101,
-            median_ratio: 0.998,
-            interval: [0.995, 1.001],
-            verdict: "within".into(),
-        }],
+        pairs: vec![
+            OverheadPair {
+                runtime: "rt-one".into(),
+                workload: "spawn_join".into(),
+                size: 10000,
+                rounds: 101,
+                median_ratio: 0.998,
+                interval: [0.995, 1.001],
+                verdict: "within".into(),
+            },
+            OverheadPair {
+                runtime: "rt-two".into(),
+                workload: "ping_pong".into(),
+                size: 10000,
+                rounds: 101,
+                median_ratio: 0.8,
+                interval: [0.78, 0.82],
+                verdict: "over".into(),
+            },
+        ],
     };
     write_json_atomic(&f.overhead, &overhead).unwrap();
 
