@@ -1,7 +1,7 @@
 //! How much a burn sized to P % of a batch slows a multi-threaded runtime's
 //! batch, spread over its polls (a few units a poll) or burned once at the
 //! start of the batch: why the regression gate's wall-time self-test burns
-//! once a batch (`runners::testing::set_block_on_burn`).
+//! once a batch (`runners::slowdown::set_block_on_burn`).
 //!
 //! ```text
 //! cargo run --release -p runners --example burn_probe [-- RUNTIMES [PCT]]
@@ -16,7 +16,7 @@
 //! over runtimes for each way.
 use std::time::Instant;
 
-use runners::testing::{BURN_FRACTION, Slowed, burn, count_polls, set_block_on_burn, set_burn};
+use runners::slowdown::{BURN_FRACTION, Slowed, burn, count_polls, set_block_on_burn, set_burn};
 use runners::{Config, Runtime, TokioMt};
 use workloads::channels::PingPong;
 

@@ -41,9 +41,11 @@ fn test_runtimes_enabled() -> bool {
     std::env::var(TEST_RUNTIMES_VAR).is_ok_and(|v| v == "1")
 }
 
-/// The registered runtimes, plus the test-only ones when enabled.
+/// The registered runtimes, plus the test-only ones when enabled (they are
+/// tokio-ct with a fault: built with the `tokio` family only).
 fn visit(visitor: &mut impl RuntimeVisitor) {
     crate::visit_runtimes(visitor);
+    #[cfg(feature = "tokio")]
     if test_runtimes_enabled() {
         visitor.visit::<crate::testing::Deadlocks>();
         visitor.visit::<crate::testing::Aborts>();

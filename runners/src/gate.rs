@@ -14,8 +14,8 @@
 //!   (`instructions`, read with `perf_event_open`), or `0` under callgrind,
 //!   whose dump the driver reads instead;
 //! * driver: `burn <fractions>`, only for a worker started with injection:
-//!   the work [`Slowed`](crate::testing::Slowed) burns per poll from now on,
-//!   in 1/[`BURN_FRACTION`](crate::testing::BURN_FRACTION) units;
+//!   the work [`Slowed`](crate::slowdown::Slowed) burns per poll from now on,
+//!   in 1/[`BURN_FRACTION`](crate::slowdown::BURN_FRACTION) units;
 //!   worker: `ok 0`;
 //! * driver: `burn-block-on <units>`, only with injection: the work
 //!   `Slowed` burns at the start of every `block_on` from now on (a batch is
@@ -61,7 +61,7 @@ use perf_event::events::Hardware;
 use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
 
 use crate::harness::{RuntimeInfo, UnknownName, WorkloadInfo};
-use crate::testing::{Slowed, burn, set_block_on_burn, set_burn};
+use crate::slowdown::{Slowed, burn, set_block_on_burn, set_burn};
 use crate::{Adapter, RuntimeVisitor};
 
 /// The protocol's name and version, in the worker's `ready` line.
@@ -405,6 +405,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "tokio")]
     fn a_worker_answers_each_batch() {
         let (result, out) = talk(&spec("tokio-mt", "ping_pong", false), "run 1\nrun 3\nquit\n");
         result.unwrap();
@@ -418,6 +419,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "smol")]
     fn burning_needs_an_injected_worker() {
         let (result, out) = talk(&spec("smol-local", "spawn_join", true), "burn 100\nrun 2\n");
         result.unwrap();
@@ -430,6 +432,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "tokio")]
     fn an_injected_worker_burns_in_its_batches_and_times_its_burn() {
         // 3 × 10⁸ dependent multiply-adds take over 0.1 s on any CPU (at
         // least 4 cycles each); the batch alone takes microseconds. Only a
@@ -445,6 +448,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(feature = "tokio", feature = "smol"))]
     fn bad_commands_and_names_are_refused() {
         for bad in ["run 0", "run", "run x", "walk 3", "quit now", "burn -1"] {
             let (result, _) = talk(&spec("tokio-ct", "ping_pong", false), bad);
@@ -460,6 +464,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "tokio")]
     fn a_wrong_answer_stops_the_worker() {
         use crate::testing::LosesTasks;
         use workloads::channels::FanIn;
@@ -470,6 +475,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(feature = "tokio", feature = "futures", feature = "smol"))]
     fn instruction_cells_are_one_thread_and_timer_free() {
         let rt = |id| crate::harness::runtimes().into_iter().find(|r| r.id == id).unwrap();
         let wl = |name| crate::harness::workloads().into_iter().find(|w| w.name == name).unwrap();

@@ -79,7 +79,7 @@ impl FromStr for SizeChoice {
     }
 }
 
-/// A name given on the command line that names nothing.
+/// A name given on the command line that names nothing in this build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownName {
     /// The flag or variable it came from (`--runtime`).
@@ -88,11 +88,24 @@ pub struct UnknownName {
     pub name: String,
     /// The names that exist.
     pub valid: Vec<&'static str>,
+    /// The family feature this binary was built without, when the name is
+    /// one of its runtimes.
+    pub not_built: Option<&'static str>,
 }
 
 impl fmt::Display for UnknownName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: unknown name '{}' (valid: {})", self.flag, self.name, self.valid.join(", "))
+        match self.not_built {
+            Some(feature) => write!(
+                f,
+                "{}: '{}' was not built into this binary: its family is the cargo feature '{feature}', which \
+                 this build left out (built: {})",
+                self.flag,
+                self.name,
+                self.valid.join(", ")
+            ),
+            None => write!(f, "{}: unknown name '{}' (valid: {})", self.flag, self.name, self.valid.join(", ")),
+        }
     }
 }
 
@@ -102,7 +115,8 @@ impl std::error::Error for UnknownName {}
 /// `valid`'s order; all of them if `wanted` is empty. An unknown name is an error.
 pub fn pick(flag: &str, wanted: &[String], valid: Vec<&'static str>) -> Result<Vec<&'static str>, UnknownName> {
     if let Some(name) = wanted.iter().find(|w| !valid.contains(&w.as_str())) {
-        return Err(UnknownName { flag: flag.to_owned(), name: name.clone(), valid });
+        let not_built = crate::families::of(name).filter(|f| !f.built).map(|f| f.feature);
+        return Err(UnknownName { flag: flag.to_owned(), name: name.clone(), valid, not_built });
     }
     Ok(valid.into_iter().filter(|v| wanted.is_empty() || wanted.iter().any(|w| w == v)).collect())
 }

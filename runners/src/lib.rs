@@ -4,53 +4,91 @@
 //! Each adapter file maps the [`Runtime`] seam onto one runtime and adds the
 //! runtime's [native twins](Adapter). Adding a runtime is one adapter file
 //! plus one line in [`with_runtimes!`] (and the file's `mod` / `pub use`
-//! lines below); tests, benches and the CLI pick it up from the registry.
+//! lines below, and its id in its family's entry in [`families`]); tests,
+//! benches and the CLI pick it up from the registry. Each runtime family is
+//! a cargo feature: a build without it has none of its code.
 //!
 //! # Examples
 //!
 //! ```
+//! # #[cfg(feature = "tokio")] {
 //! use runners::TokioCt;
 //! use workloads::{Runtime, Workload, channels::PingPong};
 //!
 //! let rt = TokioCt::new(&Default::default()).unwrap();
 //! let run = rt.block_on(PingPong::run::<TokioCt>(10));
 //! assert_eq!(run.checksum, PingPong::expected(10));
+//! # }
 //! ```
 #![warn(missing_docs, missing_debug_implementations)]
+// Helpers shared by some families (support, net) go unused in a build with
+// only others; with every family built, unused code still warns.
+#![cfg_attr(
+    not(all(
+        feature = "tokio",
+        feature = "async-std",
+        feature = "smol",
+        feature = "futures",
+        feature = "glommio",
+        feature = "monoio",
+        feature = "compio",
+        feature = "threads"
+    )),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
 use std::future::Future;
 
 pub use workloads::{Config, Runtime};
 
+#[cfg(feature = "async-std")]
 mod async_std_rt;
+#[cfg(feature = "compio")]
 mod compio_rt;
 pub mod conformance;
 pub mod cores;
+pub mod families;
+#[cfg(feature = "futures")]
 mod futures_rt;
 pub mod gate;
+#[cfg(feature = "glommio")]
 mod glommio_rt;
 pub mod harness;
 pub mod host;
 pub mod info;
 pub mod memory;
+#[cfg(feature = "monoio")]
 mod monoio_rt;
 mod native;
 pub mod net;
 pub mod overhead;
 pub mod profile;
+pub mod slowdown;
+#[cfg(feature = "smol")]
 mod smol_rt;
 mod support;
+#[cfg(feature = "tokio")]
 pub mod testing;
+#[cfg(feature = "threads")]
 mod threads;
+#[cfg(feature = "tokio")]
 mod tokio_rt;
 
+#[cfg(feature = "async-std")]
 pub use async_std_rt::AsyncStd;
+#[cfg(feature = "compio")]
 pub use compio_rt::Compio;
+#[cfg(feature = "futures")]
 pub use futures_rt::{FuturesLocal, FuturesPool};
+#[cfg(feature = "glommio")]
 pub use glommio_rt::Glommio;
+#[cfg(feature = "monoio")]
 pub use monoio_rt::{MonoioLegacy, MonoioUring};
+#[cfg(feature = "smol")]
 pub use smol_rt::{SmolLocal, SmolMt};
+#[cfg(feature = "threads")]
 pub use threads::Threads;
+#[cfg(feature = "tokio")]
 pub use tokio_rt::{TokioCt, TokioMt};
 
 /// An adapter: a [`Runtime`] plus two native twins, the `spawn_join` and
@@ -65,24 +103,27 @@ pub trait Adapter: Runtime {
 
 /// The runtime registry: calls `$callback! { name: Type, … }` with every
 /// runtime, in the order listings and reports use (`with_runtimes!(cb, x)`
-/// calls `cb! { x; name: Type, … }`).
+/// calls `cb! { x; name: Type, … }`). Each entry carries the
+/// `#[cfg(feature = "…")]` of its family ([`families`]), which a callback
+/// puts on what it makes of the entry; the feature is evaluated where the
+/// macro expands, so it is for this package's own code and tests.
 #[macro_export]
 macro_rules! with_runtimes {
     ($callback:path $(, $($prefix:tt)+)?) => {
         $callback! {
             $($($prefix)+;)?
-            tokio_ct: $crate::TokioCt,
-            tokio_mt: $crate::TokioMt,
-            async_std: $crate::AsyncStd,
-            smol_local: $crate::SmolLocal,
-            smol_mt: $crate::SmolMt,
-            futures_local: $crate::FuturesLocal,
-            futures_pool: $crate::FuturesPool,
-            glommio: $crate::Glommio,
-            monoio: $crate::MonoioUring,
-            monoio_legacy: $crate::MonoioLegacy,
-            compio: $crate::Compio,
-            threads: $crate::Threads,
+            #[cfg(feature = "tokio")] tokio_ct: $crate::TokioCt,
+            #[cfg(feature = "tokio")] tokio_mt: $crate::TokioMt,
+            #[cfg(feature = "async-std")] async_std: $crate::AsyncStd,
+            #[cfg(feature = "smol")] smol_local: $crate::SmolLocal,
+            #[cfg(feature = "smol")] smol_mt: $crate::SmolMt,
+            #[cfg(feature = "futures")] futures_local: $crate::FuturesLocal,
+            #[cfg(feature = "futures")] futures_pool: $crate::FuturesPool,
+            #[cfg(feature = "glommio")] glommio: $crate::Glommio,
+            #[cfg(feature = "monoio")] monoio: $crate::MonoioUring,
+            #[cfg(feature = "monoio")] monoio_legacy: $crate::MonoioLegacy,
+            #[cfg(feature = "compio")] compio: $crate::Compio,
+            #[cfg(feature = "threads")] threads: $crate::Threads,
         }
     };
 }
@@ -94,10 +135,12 @@ pub trait RuntimeVisitor {
 }
 
 macro_rules! visit_list {
-    ($($name:ident: $ty:ty),* $(,)?) => {
-        /// Calls `visitor.visit::<R>()` for every registered runtime, in registry order.
+    ($($(#[$family:meta])* $name:ident: $ty:ty),* $(,)?) => {
+        /// Calls `visitor.visit::<R>()` for every registered runtime built
+        /// here, in registry order.
         pub fn visit_runtimes(visitor: &mut impl RuntimeVisitor) {
-            $(visitor.visit::<$ty>();)*
+            $($(#[$family])* visitor.visit::<$ty>();)*
+            let _ = visitor;
         }
     };
 }

@@ -57,6 +57,7 @@ fn check<R: Adapter, W: Workload>() {
 runners::with_runtimes!(per_runtime, runners::with_memory_workloads, check);
 
 #[test]
+#[cfg(feature = "tokio")]
 fn a_wrong_answer_is_refused_not_measured() {
     use runners::testing::LosesTasks;
     use workloads::channels::FanIn;
@@ -80,6 +81,7 @@ fn the_counter_sees_what_a_workload_allocates() {
 }
 
 #[test]
+#[cfg(feature = "tokio")]
 fn the_storm_reads_the_resident_set() {
     let Ok(first) = memory::peak_rss() else {
         eprintln!("skipped: no /proc/self/status here");
@@ -94,6 +96,7 @@ fn the_storm_reads_the_resident_set() {
 }
 
 #[test]
+#[cfg(feature = "smol")]
 fn measure_all_measures_the_selection() {
     let _one = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let mut seen = Vec::new();

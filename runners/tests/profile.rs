@@ -43,9 +43,10 @@ fn profile_is_complete<R: Native>() {
 }
 
 macro_rules! complete {
-    ($($rt:ident: $ty:ty),* $(,)?) => {
+    ($($(#[$family:meta])* $rt:ident: $ty:ty),* $(,)?) => {
         mod complete {
             $(
+                $(#[$family])*
                 #[test]
                 fn $rt() {
                     super::profile_is_complete::<$ty>();
@@ -62,6 +63,7 @@ runners::with_runtimes!(per_runtime, runners::with_probes, check);
 /// spawned body inside `spawn` is an eager start, not a budget (tokio's
 /// budget does not cover `futures::channel`, so this one never yields).
 #[test]
+#[cfg(feature = "tokio")]
 fn an_eager_start_is_not_read_as_a_budget() {
     use runners::profile::CoopBudget;
     use runners::testing::EagerStart;
@@ -76,6 +78,7 @@ fn an_eager_start_is_not_read_as_a_budget() {
 /// code yields; the seam's yield (tokio's, deferred to after the poll) is
 /// in the detail.
 #[test]
+#[cfg(feature = "tokio")]
 fn a_self_wake_rerun_shows_in_yield_order() {
     use runners::profile::YieldOrder;
     use runners::testing::RerunsSelfWake;

@@ -123,8 +123,9 @@ fn own_primitives_are_own<R: Runtime>() {
 }
 
 macro_rules! runtime_modules {
-    ($($rt:ident: $ty:ty),* $(,)?) => {
+    ($($(#[$family:meta])* $rt:ident: $ty:ty),* $(,)?) => {
         $(
+            $(#[$family])*
             mod $rt {
                 type R = $ty;
                 workloads::with_workloads!(stamp_tests, check);

@@ -23,6 +23,9 @@ pub fn print_list() {
         t.add_row(vec![r.id.to_owned(), r.summary.to_owned(), limits.join("; ")]);
     }
     println!("{t}");
+    if let Some(line) = runners::families::not_built_line() {
+        println!("{line}");
+    }
     let mut t =
         table(["workload", "family", "size counts", "quick", "bench sizes", "what it does"].map(String::from).to_vec());
     for w in harness::workloads() {

@@ -56,8 +56,9 @@ macro_rules! stamp_tests {
 /// One module per runtime (`type R = …;`), each stamped with the tests of a
 /// registry: `with_runtimes!(per_runtime, workloads::with_contract, check)`.
 macro_rules! per_runtime {
-    ($krate:ident::$registry:ident, $check:ident; $($rt:ident: $ty:ty),* $(,)?) => {
+    ($krate:ident::$registry:ident, $check:ident; $($(#[$family:meta])* $rt:ident: $ty:ty),* $(,)?) => {
         $(
+            $(#[$family])*
             mod $rt {
                 type R = $ty;
                 $krate::$registry!(stamp_tests, $check);

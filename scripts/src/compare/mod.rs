@@ -125,7 +125,16 @@ fn cells(
     // Neither flag: the regression set. Either or both: every runtime named
     // (else the set's) with every workload named (else the set's).
     let default_set = args.runtimes.is_empty() && args.workloads.is_empty();
-    let set_runtimes = REGRESSION_SET.iter().map(|(r, _)| r.to_string()).collect();
+    // The set's runtimes this binary was built with (a build with some
+    // families compares theirs).
+    let built = |r: &&str| runners::families::of(r).is_some_and(|f| f.built);
+    let set_runtimes: Vec<String> = REGRESSION_SET.iter().map(|(r, _)| *r).filter(built).map(String::from).collect();
+    if args.runtimes.is_empty() && set_runtimes.is_empty() {
+        return Err(Usage(
+            "--runtime: none of the regression set's runtimes was built into this binary; name some".into(),
+        )
+        .into());
+    }
     let mut set_workloads: Vec<String> =
         REGRESSION_SET.iter().flat_map(|(_, ws)| ws.iter().map(|w| w.to_string())).collect();
     set_workloads.sort_unstable();
@@ -484,7 +493,7 @@ const CALIBRATION: (usize, usize) = (5, 9);
 /// 3 % target, by an amount varying from one runtime instance to the next,
 /// as the CPU overlaps short burns with the stalls around them; the
 /// 600-s self-test of 2026-11-30 read +0.51 % and +1.10 % in runs sized right
-/// (see `runners::testing::set_block_on_burn`).
+/// (see `runners::slowdown::set_block_on_burn`).
 fn calibrate_wall_burn(
     head: &mut Worker,
     mut fresh: impl FnMut() -> Result<Worker, String>,
@@ -514,7 +523,7 @@ fn calibrate_wall_burn(
 }
 
 /// Head's per-poll burn that makes head cost `target` more than base in
-/// instructions (the caller sets it, as for every session's fresh head). Every build runs as [`runners::testing::Slowed`] and base
+/// instructions (the caller sets it, as for every session's fresh head). Every build runs as [`runners::slowdown::Slowed`] and base
 /// and base2 burn nothing, so base runs head's very code and the slowdown is
 /// the burn alone; counts are exact, so a trial burn gives the slope and
 /// secant steps against base settle the burn to within 2 % of the target.

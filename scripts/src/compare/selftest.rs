@@ -9,7 +9,7 @@
 //!   least 9 runs of 10, on every cell;
 //! * `instructions-aa`, `wall-aa`: the unchanged binary must never be flagged.
 //!
-//! The injected slowdown is `runners::testing::Slowed`, calibrated per cell
+//! The injected slowdown is `runners::slowdown::Slowed`, calibrated per cell
 //! by `compare` itself (`--inject-pct`).
 //!
 //! The tally is rewritten after every run. `--resume` goes on with it,
