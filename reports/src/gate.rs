@@ -210,7 +210,30 @@ pub struct Build {
     pub role: String,
     /// What it is: a git revision, a crate version or path, a binary.
     pub what: String,
-    /// The `arena` binary that ran its workers.
+    /// The `arena` binary that ran its workers (of a family not in
+    /// `families`).
+    pub binary: String,
+    /// One `arena` per runtime family compared, where the source builds
+    /// families apart (each family is a cargo feature): a family's cells ran
+    /// in a binary with no other family's code, so a change to one family
+    /// cannot move another's machine code. Empty: every cell ran in `binary`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub families: Vec<FamilyBinary>,
+}
+
+impl Build {
+    /// The binary that runs cells of runtime family `family`.
+    pub fn binary_for(&self, family: &str) -> &str {
+        self.families.iter().find(|f| f.family == family).map_or(&self.binary, |f| &f.binary)
+    }
+}
+
+/// A build of one runtime family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyBinary {
+    /// The family (its cargo feature: `tokio`, `smol`, …).
+    pub family: String,
+    /// The `arena` binary built with that family alone.
     pub binary: String,
 }
 
@@ -387,7 +410,17 @@ pub fn table(run: &GateRun) -> Table {
 
 /// The lines printed under the table: builds and the instruction source.
 pub fn summary_lines(run: &GateRun) -> Vec<String> {
-    let mut lines: Vec<String> = run.builds.iter().map(|b| format!("{}: {} ({})", b.role, b.what, b.binary)).collect();
+    let mut lines: Vec<String> = run
+        .builds
+        .iter()
+        .map(|b| match b.families.as_slice() {
+            [] => format!("{}: {} ({})", b.role, b.what, b.binary),
+            families => {
+                let each: Vec<String> = families.iter().map(|f| format!("{}: {}", f.family, f.binary)).collect();
+                format!("{}: {} (one binary per family, {})", b.role, b.what, each.join(", "))
+            }
+        })
+        .collect();
     lines.push(format!("instruction counts: {}", run.instructions));
     if let Some(inj) = &run.injected {
         lines.push(format!("injected slowdown: {:+.2} % of each head batch (self-test)", inj.target * 100.0));

@@ -7,18 +7,26 @@
 //! Every build uses the same toolchain, profile (`release`) and, with
 //! `--locked`, each source's own lockfile; all share one target directory so
 //! dependencies compile once, and each `arena` binary is copied out.
+//!
+//! Where a source builds runtime families apart (each a cargo feature of
+//! `scripts`), every role is built once per family compared, with that family
+//! alone: a family's cells then run in a binary that holds no other family's
+//! code, so a change to one family (its adapter, or a crate only it uses)
+//! cannot move another's machine code through the compiler's partitioning and
+//! inlining of one shared binary. An older source is built whole, as before.
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
-use reports::gate::Build;
+use reports::gate::{Build, FamilyBinary};
 
 use crate::Usage;
 use crate::cli::CompareArgs;
 
-/// The three builds, in the order base, base2 (A/A), head.
-pub fn prepare(args: &CompareArgs) -> anyhow::Result<[Build; 3]> {
+/// The three builds, in the order base, base2 (A/A), head, of the runtime
+/// `families` the compared cells belong to.
+pub fn prepare(args: &CompareArgs, families: &[&str]) -> anyhow::Result<[Build; 3]> {
     if let (Some(base), Some(head)) = (&args.base_bin, &args.head_bin) {
         let aa = args.aa_bin.as_ref().unwrap_or(base);
         let (base_what, aa_what) = match &args.aa_bin {
@@ -42,7 +50,7 @@ pub fn prepare(args: &CompareArgs) -> anyhow::Result<[Build; 3]> {
             let src = work.join(format!("src-{role}"));
             export(&repo, sha, &src)?;
             let what = format!("git {rev} ({})", &sha[..12.min(sha.len())]);
-            builds.push(build(role, &src, &target, &work, what)?);
+            builds.push(build(role, &src, &target, &work, what, families)?);
         }
         return Ok(builds.try_into().expect("three builds"));
     }
@@ -62,7 +70,7 @@ pub fn prepare(args: &CompareArgs) -> anyhow::Result<[Build; 3]> {
         export(&repo, &sha, &src)?;
         let flag = if role == "head" { "head" } else { "base" };
         let what = pin(&src, krate, version, path, flag)?;
-        builds.push(build(role, &src, &target, &work, what)?);
+        builds.push(build(role, &src, &target, &work, what, families)?);
     }
     Ok(builds.try_into().expect("three builds"))
 }
@@ -71,7 +79,7 @@ fn existing(role: &str, path: &Path, flag: &str, what: &str) -> anyhow::Result<B
     if !path.is_file() {
         bail!(Usage(format!("{flag} {}: no such file", path.display())));
     }
-    Ok(Build { role: role.into(), what: what.into(), binary: path.display().to_string() })
+    Ok(Build { role: role.into(), what: what.into(), binary: path.display().to_string(), families: Vec::new() })
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
@@ -171,13 +179,53 @@ fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Builds `arena` from `src` and copies it to `<work>/bin/arena-<role>`.
-fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String) -> anyhow::Result<Build> {
-    let log = work.join(format!("build-{role}.log"));
-    eprintln!("building {role}: {what} (log: {})", log.display());
+/// Builds `arena` from `src`: once per runtime family in `families` where
+/// the source builds families apart (`<work>/bin/arena-<role>-<family>`),
+/// else once whole (`<work>/bin/arena-<role>`).
+fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String, families: &[&str]) -> anyhow::Result<Build> {
+    let manifest = src.join("scripts").join("Cargo.toml");
+    let manifest = fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
+    if !families.is_empty() && families.iter().all(|f| builds_apart(&manifest, f)) {
+        let mut built = Vec::new();
+        for family in families {
+            let binary = build_one(role, src, target, work, &what, Some(family))?;
+            built.push(FamilyBinary { family: (*family).to_owned(), binary: binary.display().to_string() });
+        }
+        let binary = built[0].binary.clone();
+        return Ok(Build { role: role.into(), what, binary, families: built });
+    }
+    let binary = build_one(role, src, target, work, &what, None)?;
+    let what = format!("{what}; every family in one binary (the source has no per-family features)");
+    Ok(Build { role: role.into(), what, binary: binary.display().to_string(), families: Vec::new() })
+}
+
+/// Whether a `scripts/Cargo.toml` declares `family` as a feature of its own
+/// (`tokio = ["runners/tokio"]`), so that it can be built alone.
+fn builds_apart(manifest: &str, family: &str) -> bool {
+    manifest.lines().any(|l| l.trim() == format!("{family} = [\"runners/{family}\"]"))
+}
+
+/// One `cargo build` of `arena` from `src` (with one `family` alone, or
+/// whole), copied out of the shared target directory.
+fn build_one(
+    role: &str,
+    src: &Path,
+    target: &Path,
+    work: &Path,
+    what: &str,
+    family: Option<&str>,
+) -> anyhow::Result<PathBuf> {
+    let name = family.map_or_else(|| role.to_owned(), |f| format!("{role}-{f}"));
+    let log = work.join(format!("build-{name}.log"));
+    let alone = family.map_or(String::new(), |f| format!(", {f} alone"));
+    eprintln!("building {role}: {what}{alone} (log: {})", log.display());
     let log_file = fs::File::create(&log).with_context(|| format!("{}", log.display()))?;
-    let status = Command::new(cargo_program())
-        .args(["build", "--release", "--locked", "--bin", "arena"])
+    let mut cargo = Command::new(cargo_program());
+    cargo.args(["build", "--release", "--locked", "--bin", "arena"]);
+    if let Some(f) = family {
+        cargo.args(["--no-default-features", "--features", f]);
+    }
+    let status = cargo
         .env("CARGO_TARGET_DIR", target)
         .current_dir(src)
         .stdout(log_file.try_clone()?)
@@ -185,19 +233,28 @@ fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String) -> an
         .status()
         .context("starting cargo")?;
     if !status.success() {
-        bail!(Usage(format!("building {role} ({what}) failed: see {}", log.display())));
+        bail!(Usage(format!("building {role} ({what}{alone}) failed: see {}", log.display())));
     }
     let bin = work.join("bin");
     fs::create_dir_all(&bin).with_context(|| format!("--work-dir {}", work.display()))?;
-    let binary = bin.join(format!("arena-{role}"));
+    let binary = bin.join(format!("arena-{name}"));
     fs::copy(target.join("release").join("arena"), &binary)
-        .with_context(|| format!("copying the {role} binary to {}", binary.display()))?;
-    Ok(Build { role: role.into(), what, binary: binary.display().to_string() })
+        .with_context(|| format!("copying the {name} binary to {}", binary.display()))?;
+    Ok(binary)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::locked_version;
+    use super::{builds_apart, locked_version};
+
+    #[test]
+    fn a_manifest_with_family_features_builds_them_apart() {
+        let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+        for family in runners::families::FAMILIES {
+            assert!(builds_apart(&manifest, family.feature), "{}", family.feature);
+        }
+        assert!(!builds_apart("[dependencies]\nrunners.workspace = true\n", "tokio"));
+    }
 
     #[test]
     fn reads_a_locked_version() {

@@ -187,7 +187,13 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let settings = settings(&args)?;
     let (instructions, source) = instruction_source(settings.force_wall);
     let (cells, skipped) = cells(&args, settings.size, instructions)?;
-    let builds = build::prepare(&args)?;
+    let mut families: Vec<&str> = Vec::new();
+    for f in cells.iter().filter_map(|c| runners::families::of(c.runtime.id)) {
+        if !families.contains(&f.feature) {
+            families.push(f.feature);
+        }
+    }
+    let builds = build::prepare(&args, &families)?;
     let out = args.out.clone();
     let logs = out.join("logs");
     std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
@@ -334,8 +340,9 @@ impl Measurement {
     ) -> Result<(), String> {
         let start = Instant::now();
         let start_worker = |b: &Build| {
+            let family = runners::families::of(cell.runtime.id).map_or("", |f| f.feature);
             let launch = Launch {
-                binary: Path::new(&b.binary),
+                binary: Path::new(b.binary_for(family)),
                 runtime: cell.runtime.id,
                 workload: cell.workload.name,
                 size: cell.size,
