@@ -267,6 +267,10 @@ pub struct GateCell {
     pub verdict: Verdict,
     /// Why, when the verdict needs a reason.
     pub note: Option<String>,
+    /// Why the compared change cannot reach this cell, when it cannot: a
+    /// negative control (see [`crate::controls`]), never called regressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
     /// Every sample's head/base change (relative), in the order measured.
     #[serde(default)]
     pub ratios: Vec<f64>,
@@ -343,6 +347,10 @@ pub struct GateRun {
     pub injected: Option<Injection>,
     /// Every cell.
     pub cells: Vec<GateCell>,
+    /// What the controls moved and how it widened the other cells'
+    /// thresholds (see [`crate::controls`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
     /// The worst cell verdict.
     pub verdict: Verdict,
     /// The machine and toolchain.
@@ -421,6 +429,7 @@ pub fn summary_lines(run: &GateRun) -> Vec<String> {
             }
         })
         .collect();
+    lines.extend(run.controls.iter().cloned());
     lines.push(format!("instruction counts: {}", run.instructions));
     if let Some(inj) = &run.injected {
         lines.push(format!("injected slowdown: {:+.2} % of each head batch (self-test)", inj.target * 100.0));

@@ -23,6 +23,7 @@
 
 pub mod agreement;
 pub mod chart;
+pub mod controls;
 pub mod criterion;
 pub mod files;
 pub mod gate;

@@ -286,6 +286,7 @@ mod tests {
             threshold: 0.015,
             verdict: *verdict,
             note: None,
+            control: None,
             ratios: Vec::new(),
             aa_ratios: Vec::new(),
         };
@@ -298,6 +299,7 @@ mod tests {
             seed: 1,
             threshold_instructions: 0.005,
             threshold_wall: 0.015,
+            controls: Vec::new(),
             injected: None,
             cells: verdicts.iter().map(cell).collect(),
             verdict: Verdict::overall(verdicts.iter().map(|(_, v)| *v)),

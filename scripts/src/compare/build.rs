@@ -199,6 +199,36 @@ fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String, famil
     Ok(Build { role: role.into(), what, binary: binary.display().to_string(), families: Vec::new() })
 }
 
+/// The compared families the change cannot reach, each with why: with
+/// `--crate X`, the families whose dependency graph in head's source (`cargo
+/// tree`, that family's feature alone) holds no X, where every family was
+/// built alone (in one shared binary, any code may move any other).
+pub fn controls(args: &CompareArgs, builds: &[Build; 3], families: &[&str]) -> anyhow::Result<Vec<(String, String)>> {
+    let Some(krate) = &args.krate else { return Ok(Vec::new()) };
+    if builds.iter().any(|b| b.families.is_empty()) || args.base_bin.is_some() {
+        return Ok(Vec::new());
+    }
+    let src = absolute(&args.work_dir)?.join("src-head");
+    let mut controls = Vec::new();
+    for family in families {
+        let out = Command::new(cargo_program())
+            .args(["tree", "--locked", "-p", "scripts", "--no-default-features", "--features", family])
+            .args(["-e", "normal,build", "--prefix", "none", "--format", "{p}"])
+            .current_dir(&src)
+            .output()
+            .context("starting cargo tree")?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            bail!("cargo tree for the {family} family in {}: {}", src.display(), stderr.trim());
+        }
+        let tree = String::from_utf8_lossy(&out.stdout);
+        if !tree.lines().any(|l| l.split_whitespace().next() == Some(krate.as_str())) {
+            controls.push(((*family).to_owned(), format!("the {family} family does not depend on {krate}")));
+        }
+    }
+    Ok(controls)
+}
+
 /// Whether a `scripts/Cargo.toml` declares `family` as a feature of its own
 /// (`tokio = ["runners/tokio"]`), so that it can be built alone.
 fn builds_apart(manifest: &str, family: &str) -> bool {

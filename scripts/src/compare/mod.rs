@@ -194,6 +194,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let builds = build::prepare(&args, &families)?;
+    let controls = build::controls(&args, &builds, &families)?;
     let out = args.out.clone();
     let logs = out.join("logs");
     std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
@@ -207,7 +208,10 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         bar.set_message(format!("{}/{}", cell.runtime.id, cell.workload.name));
         let mut m = Measurement::new(cell, &settings);
         let result = m.run(cell, &builds, &settings, &logs, &mut rng);
-        let gated = m.finish(cell, result, alpha / 2.0, &mut rng);
+        let mut gated = m.finish(cell, result, alpha / 2.0, &mut rng);
+        gated.control = runners::families::of(cell.runtime.id)
+            .and_then(|f| controls.iter().find(|(family, _)| *family == f.feature))
+            .map(|(_, why)| why.clone());
         let name = format!("{}/{}", cell.runtime.id, cell.workload.name);
         match m.burn.take() {
             Some(Burn::PerPoll(u)) => units.push((name, u)),
@@ -219,6 +223,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    let control_lines = reports::controls::apply(&mut measured);
     let verdict = Verdict::overall(measured.iter().map(|c| c.verdict));
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let run = GateRun {
@@ -232,6 +237,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         threshold_wall: settings.threshold_wall,
         injected: settings.inject.map(|target| Injection { target, units, per_batch }),
         cells: measured,
+        controls: control_lines,
         verdict,
         environment: runners::info::environment(&command),
     };
@@ -448,6 +454,7 @@ impl Measurement {
             threshold: self.threshold,
             verdict: Verdict::Failed,
             note: None,
+            control: None,
             ratios: Vec::new(),
             aa_ratios: Vec::new(),
         };
