@@ -13,20 +13,62 @@ pub struct Family {
     pub feature: &'static str,
     /// The ids of its runtimes, in registry order.
     pub runtimes: &'static [&'static str],
+    /// Its adapter file, from the repository's root: the code only it runs.
+    pub adapter: &'static str,
     /// Whether this binary was built with it.
     pub built: bool,
 }
 
 /// Every family, in registry order.
 pub const FAMILIES: &[Family] = &[
-    Family { feature: "tokio", runtimes: &["tokio-ct", "tokio-mt"], built: cfg!(feature = "tokio") },
-    Family { feature: "async-std", runtimes: &["async-std"], built: cfg!(feature = "async-std") },
-    Family { feature: "smol", runtimes: &["smol-local", "smol-mt"], built: cfg!(feature = "smol") },
-    Family { feature: "futures", runtimes: &["futures-local", "futures-pool"], built: cfg!(feature = "futures") },
-    Family { feature: "glommio", runtimes: &["glommio"], built: cfg!(feature = "glommio") },
-    Family { feature: "monoio", runtimes: &["monoio", "monoio-legacy"], built: cfg!(feature = "monoio") },
-    Family { feature: "compio", runtimes: &["compio"], built: cfg!(feature = "compio") },
-    Family { feature: "threads", runtimes: &["threads"], built: cfg!(feature = "threads") },
+    Family {
+        feature: "tokio",
+        runtimes: &["tokio-ct", "tokio-mt"],
+        adapter: "runners/src/tokio_rt.rs",
+        built: cfg!(feature = "tokio"),
+    },
+    Family {
+        feature: "async-std",
+        runtimes: &["async-std"],
+        adapter: "runners/src/async_std_rt.rs",
+        built: cfg!(feature = "async-std"),
+    },
+    Family {
+        feature: "smol",
+        runtimes: &["smol-local", "smol-mt"],
+        adapter: "runners/src/smol_rt.rs",
+        built: cfg!(feature = "smol"),
+    },
+    Family {
+        feature: "futures",
+        runtimes: &["futures-local", "futures-pool"],
+        adapter: "runners/src/futures_rt.rs",
+        built: cfg!(feature = "futures"),
+    },
+    Family {
+        feature: "glommio",
+        runtimes: &["glommio"],
+        adapter: "runners/src/glommio_rt.rs",
+        built: cfg!(feature = "glommio"),
+    },
+    Family {
+        feature: "monoio",
+        runtimes: &["monoio", "monoio-legacy"],
+        adapter: "runners/src/monoio_rt.rs",
+        built: cfg!(feature = "monoio"),
+    },
+    Family {
+        feature: "compio",
+        runtimes: &["compio"],
+        adapter: "runners/src/compio_rt.rs",
+        built: cfg!(feature = "compio"),
+    },
+    Family {
+        feature: "threads",
+        runtimes: &["threads"],
+        adapter: "runners/src/threads.rs",
+        built: cfg!(feature = "threads"),
+    },
 ];
 
 /// The family of runtime `id`, built or not.
@@ -50,6 +92,14 @@ pub fn not_built_line() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_adapter_file_exists() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        for f in FAMILIES {
+            assert!(std::path::Path::new(root).join(f.adapter).is_file(), "{}: {}", f.feature, f.adapter);
+        }
+    }
 
     #[test]
     fn every_built_runtime_is_in_its_family_and_every_family_lists_what_it_builds() {

@@ -199,15 +199,32 @@ fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String, famil
     Ok(Build { role: role.into(), what, binary: binary.display().to_string(), families: Vec::new() })
 }
 
-/// The compared families the change cannot reach, each with why: with
-/// `--crate X`, the families whose dependency graph in head's source (`cargo
-/// tree`, that family's feature alone) holds no X, where every family was
-/// built alone (in one shared binary, any code may move any other).
+/// The compared families the change cannot reach, each with why, where
+/// every family was built alone (in one shared binary, any code may move any
+/// other): with `--base/--head`, the families none of whose code the diff
+/// touches ([`unreached`]); with `--crate X`, the families whose dependency
+/// graph in head's source (`cargo tree`, that family's feature alone) holds
+/// no X.
 pub fn controls(args: &CompareArgs, builds: &[Build; 3], families: &[&str]) -> anyhow::Result<Vec<(String, String)>> {
-    let Some(krate) = &args.krate else { return Ok(Vec::new()) };
     if builds.iter().any(|b| b.families.is_empty()) || args.base_bin.is_some() {
         return Ok(Vec::new());
     }
+    if let (Some(base), Some(head)) = (&args.base, &args.head) {
+        let repo = absolute(&args.repo)?;
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(["diff", "--name-only", base.as_str(), head.as_str()])
+            .output()
+            .context("starting git diff")?;
+        if !out.status.success() {
+            bail!("git diff {base} {head} in {}: {}", repo.display(), String::from_utf8_lossy(&out.stderr).trim());
+        }
+        let paths: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect();
+        let why = |f: &str| format!("the change ({} files) touches no code of the {f} family", paths.len());
+        return Ok(unreached(&paths, families).into_iter().map(|f| (f.to_owned(), why(f))).collect());
+    }
+    let Some(krate) = &args.krate else { return Ok(Vec::new()) };
     let src = absolute(&args.work_dir)?.join("src-head");
     let mut controls = Vec::new();
     for family in families {
@@ -227,6 +244,31 @@ pub fn controls(args: &CompareArgs, builds: &[Build; 3], families: &[&str]) -> a
         }
     }
     Ok(controls)
+}
+
+/// Which of `families` a change of `paths` (from the repository's root, as
+/// `git diff --name-only` names them) cannot reach. Documentation, results
+/// and CI files reach no family; a family's adapter file and its runtimes'
+/// expected profiles reach that family; anything else (the workloads, the
+/// shared runners code, the lockfile, the binaries) reaches every family.
+fn unreached<'a>(paths: &[String], families: &[&'a str]) -> Vec<&'a str> {
+    let mut reached: Vec<&str> = Vec::new();
+    for path in paths {
+        let prose =
+            path.ends_with(".md") || ["docs/", "results/", ".github/", ".ci/"].iter().any(|d| path.starts_with(d));
+        if prose {
+            continue;
+        }
+        let profile = path.strip_prefix("runners/profiles/").and_then(|p| p.strip_suffix(".toml"));
+        let family = runners::families::FAMILIES
+            .iter()
+            .find(|f| f.adapter == path || profile.is_some_and(|id| f.runtimes.contains(&id)));
+        match family {
+            Some(f) => reached.push(f.feature),
+            None => return Vec::new(),
+        }
+    }
+    families.iter().copied().filter(|f| !reached.contains(f)).collect()
 }
 
 /// Whether a `scripts/Cargo.toml` declares `family` as a feature of its own
@@ -275,7 +317,24 @@ fn build_one(
 
 #[cfg(test)]
 mod tests {
-    use super::{builds_apart, locked_version};
+    use super::{builds_apart, locked_version, unreached};
+
+    #[test]
+    fn a_change_reaches_the_families_whose_code_it_touches() {
+        let paths = |ps: &[&str]| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let compared = ["tokio", "smol", "futures"];
+        assert_eq!(unreached(&paths(&["runners/src/smol_rt.rs"]), &compared), ["tokio", "futures"]);
+        let adapter_and_profile = paths(&["runners/src/smol_rt.rs", "runners/profiles/tokio-ct.toml", "README.md"]);
+        assert_eq!(unreached(&adapter_and_profile, &compared), ["futures"]);
+        assert_eq!(
+            unreached(&paths(&["README.md", "docs/gate.md", ".github/workflows/gate.yml"]), &compared),
+            compared
+        );
+        for shared in ["runners/src/harness.rs", "workloads/src/spawn.rs", "Cargo.lock", "runners/src/smol"] {
+            let touched = paths(&["runners/src/smol_rt.rs", shared]);
+            assert!(unreached(&touched, &compared).is_empty(), "{shared} reaches every family");
+        }
+    }
 
     #[test]
     fn a_manifest_with_family_features_builds_them_apart() {
