@@ -221,7 +221,8 @@ pub fn controls(args: &CompareArgs, builds: &[Build; 3], families: &[&str]) -> a
             bail!("git diff {base} {head} in {}: {}", repo.display(), String::from_utf8_lossy(&out.stderr).trim());
         }
         let paths: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect();
-        let why = |f: &str| format!("the change ({} files) touches no code of the {f} family", paths.len());
+        let files = if paths.len() == 1 { "1 file".to_owned() } else { format!("{} files", paths.len()) };
+        let why = |f: &str| format!("the change ({files}) touches no code of the {f} family");
         return Ok(unreached(&paths, families).into_iter().map(|f| (f.to_owned(), why(f))).collect());
     }
     let Some(krate) = &args.krate else { return Ok(Vec::new()) };
