@@ -113,8 +113,14 @@ fn export(repo: &Path, sha: &str, dir: &Path) -> anyhow::Result<()> {
         .stdout(Stdio::piped())
         .spawn()
         .context("starting git archive")?;
+    // `-m`: every file dated now, not at its commit. The builds share one
+    // target directory, where cargo names a workspace crate's artifacts
+    // alike whatever tree it came from and calls them fresh when no source
+    // file is newer than they are: files dated at an older commit than the
+    // last build would be taken as built, and the binary would hold the
+    // previous source's code (seen here: a head built with base's `reports`).
     let tar = Command::new("tar")
-        .arg("-x")
+        .args(["-x", "-m"])
         .arg("-C")
         .arg(dir)
         .stdin(archive.stdout.take().expect("piped"))
