@@ -138,6 +138,13 @@ where
     Ok(Some(Chart { kind: "", svg, series: series.iter().map(|s| s.runtime.to_owned()).collect() }))
 }
 
+/// The name of the category drawn at integer `v` on a category axis; none
+/// between categories (where a tick falls on no category).
+fn tick<T>(v: f64, names: &[T]) -> Option<&T> {
+    let near = (v - v.round()).abs() < 0.01;
+    names.get(v.round() as usize).filter(|_| near)
+}
+
 /// `(1 core)`, `(2 cores)`, `(cores not held equal)`: what a chart's caption adds.
 fn on(cores: Option<u64>) -> String {
     format!("({})", cores.map_or_else(|| "cores not held equal".to_owned(), crate::text::cores_text))
@@ -206,8 +213,7 @@ pub fn latency(m: &Machine, workload: &str, size: u64, cores: Option<u64>) -> Re
         .collect();
     let format = |v: &f64| {
         let names = ["p50", "p90", "p99", "p99.9", "max"];
-        let near = (v - v.round()).abs() < 0.01;
-        names.get(v.round() as usize).filter(|_| near).map_or(String::new(), |n| n.to_string())
+        tick(*v, &names).map_or(String::new(), |n| n.to_string())
     };
     let axis = Axis { range: -0.3f64..4.3f64, desc: "percentile".to_owned(), labels: 5, format };
     let chart = plot(format!("{workload} at {size}: {name} {}", on(cores)), axis, "time", series)?;
@@ -266,10 +272,7 @@ pub fn side_by_side(m: &Machine, workload: &str, size: u64, cores: Option<u64>) 
             .x_label_area_size(36)
             .y_label_area_size(130)
             .build_cartesian_2d(x.log_scale(), -0.6f64..n as f64 - 0.4)?;
-        let label = |v: &f64| {
-            let near = (v - v.round()).abs() < 0.01;
-            labels.get(v.round() as usize).filter(|_| near).cloned().unwrap_or_default()
-        };
+        let label = |v: &f64| tick(*v, &labels).cloned().unwrap_or_default();
         chart
             .configure_mesh()
             .label_style(("sans-serif", 12))

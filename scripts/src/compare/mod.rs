@@ -109,6 +109,8 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
 /// A cell to compare.
 struct Cell {
     runtime: RuntimeInfo,
+    /// The runtime's family (its cargo feature): which build runs the cell.
+    family: &'static str,
     workload: WorkloadInfo,
     size: usize,
     meter: Meter,
@@ -159,7 +161,8 @@ fn cells(
                 Some(m) if runners::gate::counts_instructions(r, w).is_ok() => m,
                 _ => Meter::Wall,
             };
-            cells.push(Cell { runtime: *r, workload: *w, size, meter });
+            let family = runners::families::of(r.id).map_or("", |f| f.feature);
+            cells.push(Cell { runtime: *r, family, workload: *w, size, meter });
         }
     }
     if cells.is_empty() {
@@ -188,9 +191,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let (instructions, source) = instruction_source(settings.force_wall);
     let (cells, skipped) = cells(&args, settings.size, instructions)?;
     let mut families: Vec<&str> = Vec::new();
-    for f in cells.iter().filter_map(|c| runners::families::of(c.runtime.id)) {
-        if !families.contains(&f.feature) {
-            families.push(f.feature);
+    for c in &cells {
+        if !families.contains(&c.family) {
+            families.push(c.family);
         }
     }
     let builds = build::prepare(&args, &families)?;
@@ -209,9 +212,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         let mut m = Measurement::new(cell, &settings);
         let result = m.run(cell, &builds, &settings, &logs, &mut rng);
         let mut gated = m.finish(cell, result, alpha / 2.0, &mut rng);
-        gated.control = runners::families::of(cell.runtime.id)
-            .and_then(|f| controls.iter().find(|(family, _)| *family == f.feature))
-            .map(|(_, why)| why.clone());
+        gated.control = controls.iter().find(|(family, _)| *family == cell.family).map(|(_, why)| why.clone());
         let name = format!("{}/{}", cell.runtime.id, cell.workload.name);
         match m.burn.take() {
             Some(Burn::PerPoll(u)) => units.push((name, u)),
@@ -346,9 +347,8 @@ impl Measurement {
     ) -> Result<(), String> {
         let start = Instant::now();
         let start_worker = |b: &Build| {
-            let family = runners::families::of(cell.runtime.id).map_or("", |f| f.feature);
             let launch = Launch {
-                binary: Path::new(b.binary_for(family)),
+                binary: Path::new(b.binary_for(cell.family)),
                 runtime: cell.runtime.id,
                 workload: cell.workload.name,
                 size: cell.size,
