@@ -284,8 +284,14 @@ pub struct GateCell {
 pub struct Injection {
     /// The slowdown asked for (relative).
     pub target: f64,
-    /// Instruction-count cells' burn per poll in 1/256 units
-    /// (`runners::testing::BURN_FRACTION`), per cell (`runtime/workload`).
+    /// Instruction-count cells' burn: whole units of `runners::slowdown::burn`
+    /// at the start of every batch, per cell (`runtime/workload`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counted: Vec<(String, u64)>,
+    /// Instruction-count cells' burn per poll in 1/256 units, as files
+    /// written before the burn moved into the measured batch (so that no
+    /// cell is built twice) recorded it; never written now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<(String, u64)>,
     /// Wall-time cells' burn, once a batch, and what it was sized from.
     /// (Files written before commit 629c93f burned wall cells per poll, listed
@@ -294,7 +300,7 @@ pub struct Injection {
     pub per_batch: Vec<(String, BatchBurn)>,
 }
 
-/// A wall-time cell's burn: units of `runners::testing::burn` that head
+/// A wall-time cell's burn: units of `runners::slowdown::burn` that head
 /// burns at the start of every batch, sized as the slowdown asked for ×
 /// head's unburned batch ÷ a unit's time, both pooled over several fresh
 /// processes (one process alone gave burns 3.5 times apart for one cell).
@@ -331,6 +337,10 @@ pub struct GateRun {
     pub schema: String,
     /// The builds compared.
     pub builds: Vec<Build>,
+    /// The codegen units `compare` built with (none: binaries built
+    /// elsewhere, or a file from before the setting was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codegen_units: Option<u32>,
     /// Where instruction counts came from, or why there were none.
     pub instructions: String,
     /// Family-wise error rate of the intervals.
@@ -429,10 +439,17 @@ pub fn summary_lines(run: &GateRun) -> Vec<String> {
             }
         })
         .collect();
+    if let Some(units) = run.codegen_units {
+        let s = if units == 1 { "" } else { "s" };
+        lines.push(format!("built: release profile, {units} codegen unit{s} (--codegen-units)"));
+    }
     lines.extend(run.controls.iter().cloned());
     lines.push(format!("instruction counts: {}", run.instructions));
     if let Some(inj) = &run.injected {
         lines.push(format!("injected slowdown: {:+.2} % of each head batch (self-test)", inj.target * 100.0));
+        for (cell, units) in &inj.counted {
+            lines.push(format!("  {cell}: {units} units at the start of each batch"));
+        }
         for (cell, units) in &inj.units {
             lines.push(format!("  {cell}: {units}/256 units a poll"));
         }
@@ -490,8 +507,60 @@ pub fn benchmark_points(run: &GateRun) -> Vec<BenchmarkPoint> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A run of wall-time ping_pong cells with these verdicts.
+    pub(crate) fn run(verdicts: &[(&str, Verdict)]) -> GateRun {
+        let cell = |(runtime, verdict): &(&str, Verdict)| GateCell {
+            runtime: runtime.to_string(),
+            workload: "ping_pong".into(),
+            size: 10,
+            meter: "wall".into(),
+            iters: 1,
+            samples: 20,
+            base: Some(1.0),
+            head: Some(1.03),
+            change: Some(Interval { estimate: 0.03, lower: 0.02, upper: 0.04 }),
+            aa: Some(Interval { estimate: 0.0, lower: -0.01, upper: 0.01 }),
+            threshold: 0.015,
+            verdict: *verdict,
+            note: None,
+            control: None,
+            ratios: Vec::new(),
+            aa_ratios: Vec::new(),
+        };
+        GateRun {
+            schema: SCHEMA.into(),
+            builds: Vec::new(),
+            instructions: "callgrind".into(),
+            alpha: 0.05,
+            resamples: 10,
+            seed: 1,
+            threshold_instructions: 0.005,
+            threshold_wall: 0.015,
+            controls: Vec::new(),
+            codegen_units: None,
+            injected: None,
+            cells: verdicts.iter().map(cell).collect(),
+            verdict: Verdict::overall(verdicts.iter().map(|(_, v)| *v)),
+            environment: crate::merge::unknown_environment(std::path::Path::new("test")),
+        }
+    }
+
+    #[test]
+    fn the_codegen_units_built_with_are_said() {
+        let mut run = run(&[("tokio-ct", Verdict::Ok)]);
+        assert!(!summary_lines(&run).iter().any(|l| l.contains("codegen")));
+        let json = serde_json::to_string(&run).unwrap();
+        assert!(!json.contains("codegen_units"), "none is not written: {json}");
+        run.codegen_units = Some(1);
+        assert!(summary_lines(&run).contains(&"built: release profile, 1 codegen unit (--codegen-units)".to_owned()));
+        run.codegen_units = Some(16);
+        assert!(summary_lines(&run).contains(&"built: release profile, 16 codegen units (--codegen-units)".to_owned()));
+        let back: GateRun = serde_json::from_str(&serde_json::to_string(&run).unwrap()).unwrap();
+        assert_eq!(back.codegen_units, Some(16));
+    }
 
     fn iv(estimate: f64, lower: f64, upper: f64) -> Interval {
         Interval { estimate, lower, upper }
@@ -528,17 +597,25 @@ mod tests {
     }
 
     #[test]
-    fn an_injection_reads_with_or_without_per_batch_burns() {
+    fn an_injection_reads_every_way_head_has_burned() {
         // As written before wall cells burned once a batch: the per-poll `wall` list is not read.
         let old: Injection = serde_json::from_str(
             r#"{"target": 0.03, "units": [["tokio-mt/ping_pong", 1781]],
                 "wall": [["tokio-mt/ping_pong", {"processes": 5, "batch_ns": 4e7, "polls": 2e5, "unit_ns": 1.0}]]}"#,
         )
         .unwrap();
-        assert!(old.per_batch.is_empty());
+        assert!(old.per_batch.is_empty() && old.counted.is_empty());
+        assert_eq!(old.units, [("tokio-mt/ping_pong".to_owned(), 1781)]);
         let burn = BatchBurn { units: 2_400_000, processes: 5, batch_ns: 40e6, unit_ns: 0.5 };
-        let new = Injection { units: vec![], per_batch: vec![("tokio-mt/ping_pong".into(), burn)], ..old };
-        assert_eq!(serde_json::from_str::<Injection>(&serde_json::to_string(&new).unwrap()).unwrap(), new);
+        let new = Injection {
+            counted: vec![("tokio-ct/ping_pong".into(), 52_000)],
+            units: vec![],
+            per_batch: vec![("tokio-mt/ping_pong".into(), burn)],
+            ..old
+        };
+        let json = serde_json::to_string(&new).unwrap();
+        assert!(!json.contains("\"units\":[]"), "the per-poll list is no longer written: {json}");
+        assert_eq!(serde_json::from_str::<Injection>(&json).unwrap(), new);
         assert_eq!(
             new.per_batch[0].1.to_string(),
             "2400000 units at the start of each batch (1.20 ms), from batch 40.0 ms and 0.500 ns a unit, over 5 processes"

@@ -269,42 +269,9 @@ pub fn markdown(s: &Selftest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::{GateCell, Interval};
 
     fn run(verdicts: &[(&str, Verdict)]) -> GateRun {
-        let cell = |(runtime, verdict): &(&str, Verdict)| GateCell {
-            runtime: runtime.to_string(),
-            workload: "ping_pong".into(),
-            size: 10,
-            meter: "wall".into(),
-            iters: 1,
-            samples: 20,
-            base: Some(1.0),
-            head: Some(1.03),
-            change: Some(Interval { estimate: 0.03, lower: 0.02, upper: 0.04 }),
-            aa: Some(Interval { estimate: 0.0, lower: -0.01, upper: 0.01 }),
-            threshold: 0.015,
-            verdict: *verdict,
-            note: None,
-            control: None,
-            ratios: Vec::new(),
-            aa_ratios: Vec::new(),
-        };
-        GateRun {
-            schema: crate::gate::SCHEMA.into(),
-            builds: Vec::new(),
-            instructions: "callgrind".into(),
-            alpha: 0.05,
-            resamples: 10,
-            seed: 1,
-            threshold_instructions: 0.005,
-            threshold_wall: 0.015,
-            controls: Vec::new(),
-            injected: None,
-            cells: verdicts.iter().map(cell).collect(),
-            verdict: Verdict::overall(verdicts.iter().map(|(_, v)| *v)),
-            environment: crate::merge::unknown_environment(std::path::Path::new("test")),
-        }
+        crate::gate::tests::run(verdicts)
     }
 
     #[test]

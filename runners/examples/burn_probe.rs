@@ -1,7 +1,7 @@
 //! How much a burn sized to P % of a batch slows a multi-threaded runtime's
 //! batch, spread over its polls (a few units a poll) or burned once at the
 //! start of the batch: why the regression gate's wall-time self-test burns
-//! once a batch (`runners::slowdown::set_block_on_burn`).
+//! once a batch (`runners::slowdown::set_batch_burn`).
 //!
 //! ```text
 //! cargo run --release -p runners --example burn_probe [-- RUNTIMES [PCT]]
@@ -16,7 +16,7 @@
 //! over runtimes for each way.
 use std::time::Instant;
 
-use runners::slowdown::{BURN_FRACTION, Slowed, burn, count_polls, set_block_on_burn, set_burn};
+use runners::slowdown::{BURN_FRACTION, Slowed, burn, count_polls, set_batch_burn, set_burn};
 use runners::{Config, Runtime, TokioMt};
 use workloads::channels::PingPong;
 
@@ -36,7 +36,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Sets the burn of one way: per poll (`true`) or once a batch, `units` a batch over `polls`.
 fn set(per_poll: bool, units: f64, polls: f64) {
     set_burn(if per_poll { (units / polls * BURN_FRACTION as f64).round() as u64 } else { 0 });
-    set_block_on_burn(if per_poll { 0 } else { units.round() as u64 });
+    set_batch_burn(if per_poll { 0 } else { units.round() as u64 });
 }
 
 fn main() {

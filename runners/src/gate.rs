@@ -13,13 +13,9 @@
 //!   nanoseconds, or retired user-space instructions of the calling thread
 //!   (`instructions`, read with `perf_event_open`), or `0` under callgrind,
 //!   whose dump the driver reads instead;
-//! * driver: `burn <fractions>`, only for a worker started with injection:
-//!   the work [`Slowed`](crate::slowdown::Slowed) burns per poll from now on,
-//!   in 1/[`BURN_FRACTION`](crate::slowdown::BURN_FRACTION) units;
-//!   worker: `ok 0`;
-//! * driver: `burn-block-on <units>`, only with injection: the work
-//!   `Slowed` burns at the start of every `block_on` from now on (a batch is
-//!   one `block_on`), in whole units; worker: `ok 0`;
+//! * driver: `burn-batch <units>`, only for a worker started with injection
+//!   (`--inject`): the units of [`burn`] the measured region burns at the
+//!   start of every batch from now on; worker: `ok 0`;
 //! * driver: `burn-cost <units>`, only with injection: burns `units` units
 //!   five times on this thread; worker: `ok <nanoseconds>`, the median;
 //! * driver: `quit`, or end of input: the worker exits 0;
@@ -28,6 +24,10 @@
 //!
 //! Every run in a batch is checked against the workload's answer: a build
 //! that loses work fails the gate instead of looking fast.
+//!
+//! The burn commands are only for the self-test, whose driver compares a
+//! binary with itself; `ready`, `run` and `quit` are what a driver sends to
+//! builds of other revisions.
 //!
 //! # Wall time
 //!
@@ -43,7 +43,8 @@
 //! # The measured region
 //!
 //! A batch runs inside [`measured_region`], which is never inlined and holds
-//! nothing but the batch (one `block_on`, the runs and their checks), so
+//! nothing but the batch (the injected burn, none unless set; one
+//! `block_on`; the runs and their checks), so
 //! `valgrind --tool=callgrind --toggle-collect=runners::gate::measured_region
 //! --dump-after=runners::gate::measured_region` counts exactly the batches, one dump each:
 //! the fallback where hardware counters are missing. Timers and I/O are never
@@ -61,7 +62,7 @@ use perf_event::events::Hardware;
 use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
 
 use crate::harness::{RuntimeInfo, UnknownName, WorkloadInfo};
-use crate::slowdown::{Slowed, burn, set_block_on_burn, set_burn};
+use crate::slowdown::{burn, burn_batch, set_batch_burn};
 use crate::{Adapter, RuntimeVisitor};
 
 /// The protocol's name and version, in the worker's `ready` line.
@@ -167,7 +168,7 @@ pub struct Spec {
     pub size: usize,
     /// What a batch's cost is measured in.
     pub meter: Meter,
-    /// Run the runtime as [`Slowed`], taking `burn` commands.
+    /// Take the burn commands (the self-test's injected slowdown).
     pub inject: bool,
     /// Runtime configuration.
     pub config: Config,
@@ -218,6 +219,7 @@ impl From<io::Error> for GateError {
 /// is the only code a batch's cost covers; see the [module docs](self).
 #[inline(never)]
 pub fn measured_region<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(), Mismatch> {
+    burn_batch();
     batch::<R, W>(rt, size, iters)
 }
 
@@ -232,7 +234,11 @@ fn batch<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(),
 }
 
 /// Serves the protocol for `spec` on `input` / `output` until `quit`.
-pub fn serve(spec: &Spec, input: impl BufRead, output: impl Write) -> Result<(), GateError> {
+///
+/// Not generic, so that every cell is instantiated here, once, beside the
+/// harness's instances of the same workload code: a caller's own reader and
+/// writer types would build every runtime × workload again in its crate.
+pub fn serve(spec: &Spec, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<(), GateError> {
     let runtimes: Vec<_> = crate::harness::runtimes().iter().map(|r| r.id).collect();
     crate::harness::pick("--runtime", std::slice::from_ref(&spec.runtime), runtimes).map_err(GateError::Unknown)?;
     let names: Vec<_> = crate::harness::workloads().iter().filter(|w| w.twin_of.is_none()).map(|w| w.name).collect();
@@ -242,46 +248,41 @@ pub fn serve(spec: &Spec, input: impl BufRead, output: impl Write) -> Result<(),
     find.result.expect("the runtime was checked against the registry")
 }
 
-struct FindRuntime<'a, I, O> {
+struct FindRuntime<'a> {
     spec: &'a Spec,
-    input: I,
-    output: O,
+    input: &'a mut dyn BufRead,
+    output: &'a mut dyn Write,
     result: Option<Result<(), GateError>>,
 }
 
-impl<I: BufRead, O: Write> RuntimeVisitor for FindRuntime<'_, I, O> {
+impl RuntimeVisitor for FindRuntime<'_> {
     fn visit<R: Adapter>(&mut self) {
         if R::ID == self.spec.runtime {
-            let mut find = FindWorkload::<R, _, _> { find: self, runtime: PhantomData };
+            let mut find = FindWorkload::<R> { find: self, runtime: PhantomData };
             workloads::visit_workloads(&mut find);
         }
     }
 }
 
-struct FindWorkload<'a, 'b, R, I, O> {
-    find: &'a mut FindRuntime<'b, I, O>,
+struct FindWorkload<'a, 'b, R> {
+    find: &'a mut FindRuntime<'b>,
     runtime: PhantomData<R>,
 }
 
-impl<R: Runtime, I: BufRead, O: Write> WorkloadVisitor for FindWorkload<'_, '_, R, I, O> {
+impl<R: Runtime> WorkloadVisitor for FindWorkload<'_, '_, R> {
     fn visit<W: Workload>(&mut self) {
         if W::NAME != self.find.spec.workload {
             return;
         }
         let f = &mut *self.find;
-        f.result = Some(if f.spec.inject {
-            serve_cell::<Slowed<R>, W>(f.spec, &mut f.input, &mut f.output)
-        } else {
-            serve_cell::<R, W>(f.spec, &mut f.input, &mut f.output)
-        });
+        f.result = Some(serve_cell::<R, W>(f.spec, f.input, f.output));
     }
 }
 
 /// A driver's command.
 enum Command {
     Run(u64),
-    Burn(u64),
-    BurnBlockOn(u64),
+    BurnBatch(u64),
     BurnCost(u64),
     Quit,
 }
@@ -291,8 +292,7 @@ fn parse(line: &str) -> Result<Command, GateError> {
     let mut words = line.split_whitespace();
     let command = match (words.next(), words.next().map(str::parse::<u64>)) {
         (Some("run"), Some(Ok(iters))) if iters > 0 => Command::Run(iters),
-        (Some("burn"), Some(Ok(units))) => Command::Burn(units),
-        (Some("burn-block-on"), Some(Ok(units))) => Command::BurnBlockOn(units),
+        (Some("burn-batch"), Some(Ok(units))) => Command::BurnBatch(units),
         (Some("burn-cost"), Some(Ok(units))) => Command::BurnCost(units),
         (Some("quit"), None) => Command::Quit,
         _ => return Err(bad()),
@@ -303,7 +303,11 @@ fn parse(line: &str) -> Result<Command, GateError> {
     }
 }
 
-fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out: impl Write) -> Result<(), GateError> {
+fn serve_cell<R: Runtime, W: Workload>(
+    spec: &Spec,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<(), GateError> {
     let size = spec.size;
     if let Some(why) = workloads::not_applicable::<W, R>(size) {
         return Err(GateError::NotApplicable(why));
@@ -319,17 +323,13 @@ fn serve_cell<R: Runtime, W: Workload>(spec: &Spec, input: impl BufRead, mut out
     for line in input.lines() {
         let line = line?;
         let command = parse(&line)?;
-        if !spec.inject && matches!(command, Command::Burn(_) | Command::BurnBlockOn(_) | Command::BurnCost(_)) {
+        if !spec.inject && matches!(command, Command::BurnBatch(_) | Command::BurnCost(_)) {
             return Err(GateError::Protocol(format!("{line} (this worker was started without injection)")));
         }
         let value = match command {
             Command::Quit => break,
-            Command::Burn(units) => {
-                set_burn(units);
-                0
-            }
-            Command::BurnBlockOn(units) => {
-                set_block_on_burn(units);
+            Command::BurnBatch(units) => {
+                set_batch_burn(units);
                 0
             }
             Command::BurnCost(units) => {
@@ -400,7 +400,7 @@ mod tests {
 
     fn talk(spec: &Spec, input: &str) -> (Result<(), GateError>, String) {
         let mut out = Vec::new();
-        let result = serve(spec, input.as_bytes(), &mut out);
+        let result = serve(spec, &mut input.as_bytes(), &mut out);
         (result, String::from_utf8(out).unwrap())
     }
 
@@ -421,11 +421,10 @@ mod tests {
     #[test]
     #[cfg(feature = "smol")]
     fn burning_needs_an_injected_worker() {
-        let (result, out) = talk(&spec("smol-local", "spawn_join", true), "burn 100\nrun 2\n");
+        let (result, out) = talk(&spec("smol-local", "spawn_join", true), "burn-batch 100\nrun 2\nburn-batch 0\n");
         result.unwrap();
         assert_eq!(out.lines().nth(1), Some("ok 0"));
-        set_burn(0);
-        for command in ["burn 100", "burn-block-on 1", "burn-cost 1000"] {
+        for command in ["burn-batch 100", "burn-cost 1000"] {
             let (result, _) = talk(&spec("smol-local", "spawn_join", false), command);
             assert!(matches!(result, Err(GateError::Protocol(_))), "{command}: {result:?}");
         }
@@ -438,7 +437,7 @@ mod tests {
         // least 4 cycles each); the batch alone takes microseconds. Only a
         // lower bound: noise can make a batch slower, never faster.
         let units = 300_000_000;
-        let commands = format!("burn-block-on {units}\nrun 1\nburn-block-on 0\nburn-cost 100000\n");
+        let commands = format!("burn-batch {units}\nrun 1\nburn-batch 0\nburn-cost 100000\n");
         let (result, out) = talk(&spec("tokio-ct", "ping_pong", true), &commands);
         result.unwrap();
         let values: Vec<u64> = out.lines().skip(1).map(|l| l.strip_prefix("ok ").unwrap().parse().unwrap()).collect();
@@ -450,7 +449,7 @@ mod tests {
     #[test]
     #[cfg(all(feature = "tokio", feature = "smol"))]
     fn bad_commands_and_names_are_refused() {
-        for bad in ["run 0", "run", "run x", "walk 3", "quit now", "burn -1"] {
+        for bad in ["run 0", "run", "run x", "walk 3", "quit now", "burn-batch -1", "burn 100"] {
             let (result, _) = talk(&spec("tokio-ct", "ping_pong", false), bad);
             assert!(matches!(result, Err(GateError::Protocol(_))), "{bad}: {result:?}");
         }
@@ -469,7 +468,7 @@ mod tests {
         use crate::testing::LosesTasks;
         use workloads::channels::FanIn;
         let mut out = Vec::new();
-        let result = serve_cell::<LosesTasks, FanIn<16>>(&spec("x", "x", false), "run 1\n".as_bytes(), &mut out);
+        let result = serve_cell::<LosesTasks, FanIn<16>>(&spec("x", "x", false), &mut "run 1\n".as_bytes(), &mut out);
         assert!(matches!(result, Err(GateError::WrongAnswer(_))), "{result:?}");
         assert!(out.is_empty(), "no ready line before the first right answer");
     }

@@ -1,8 +1,14 @@
-//! The regression gate's injected slowdown: [`Slowed`] wraps any runtime
-//! and burns a set amount of work per poll and per `block_on`, so that the
-//! gate's self-test can inject a calibrated slowdown into a real build and
-//! check that the gate finds it. It ships in release builds (the self-test
-//! runs them), unlike the faulty runtimes of [`crate::testing`].
+//! The regression gate's injected slowdown: [`burn`] is a fixed amount of
+//! work, and the gate's measured region burns [`set_batch_burn`]'s units at
+//! the start of every batch, so that the gate's self-test can inject a
+//! calibrated slowdown into a real build and check that the gate finds it.
+//! It ships in release builds (the self-test runs them), unlike the faulty
+//! runtimes of [`crate::testing`], and costs no code per runtime × workload:
+//! base and head run the very same instantiation, head with a burn.
+//!
+//! [`Slowed`] wraps a runtime to spread work over its polls instead; the
+//! gate does not use it (see [`set_batch_burn`] for why), and only
+//! `examples/burn_probe.rs`, which measures the difference, instantiates it.
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -60,24 +66,32 @@ pub fn count_polls<T>(f: impl FnOnce() -> T) -> (T, u64) {
     (out, POLLS.load(Ordering::SeqCst))
 }
 
-/// Whole units of [`burn`] every [`Slowed`] `block_on` burns first.
-static BLOCK_ON_BURN: AtomicU64 = AtomicU64::new(0);
+/// Whole units of [`burn`] the gate's measured region burns first.
+static BATCH_BURN: AtomicU64 = AtomicU64::new(0);
 
-/// Sets the work every [`Slowed`] `block_on` burns from now on, on the
-/// calling thread, before it starts its future: a serial slowdown that no
-/// task runs beside, so it costs its own time in full. (Work spread over
-/// polls does not: on tokio-mt ping_pong, work worth 3 % of a batch cost
-/// about 1.2 % spread as a few units a poll and 3 % burned once a batch
-/// (`cargo run --release -p runners --example burn_probe`); the CPU overlaps
-/// short burns with the stalls around them, by an amount that varies from
-/// one runtime instance to the next.)
-pub fn set_block_on_burn(units: u64) {
-    BLOCK_ON_BURN.store(units, Ordering::Relaxed);
+/// Sets the work the gate's measured region burns from now on, on the
+/// calling thread, at the start of every batch: a serial slowdown that no
+/// task runs beside, so it costs its own time in full, and its own
+/// instructions. (Work spread over polls does not cost its time: on
+/// tokio-mt ping_pong, work worth 3 % of a batch cost about 1.2 % spread as
+/// a few units a poll and 3 % burned once a batch (`cargo run --release -p
+/// runners --example burn_probe`); the CPU overlaps short burns with the
+/// stalls around them, by an amount that varies from one runtime instance
+/// to the next.)
+pub fn set_batch_burn(units: u64) {
+    BATCH_BURN.store(units, Ordering::Relaxed);
+}
+
+/// Burns [`set_batch_burn`]'s units (none unless set): the first thing a
+/// measured batch does.
+#[inline(always)]
+pub fn burn_batch() {
+    burn(BATCH_BURN.load(Ordering::Relaxed));
 }
 
 /// One poll's share of the burn rate: the same instructions whatever the
-/// rate, bar the loop in [`burn`], so an unburned [`Slowed`] runtime (the
-/// self-test's base) runs exactly the code its burned twin (head) does.
+/// rate, bar the loop in [`burn`], so an unburned [`Slowed`] runtime runs
+/// exactly the code its burned twin does.
 #[inline(never)]
 fn burn_share() {
     if COUNTING.load(Ordering::Relaxed) {
@@ -107,10 +121,10 @@ impl<F: Future> Future for Burning<F> {
 }
 
 /// Runtime `R` made slower on purpose: every task it spawns and every future
-/// it blocks on burns [`set_burn`]'s work per poll, and every `block_on`
-/// burns [`set_block_on_burn`]'s first. The regression gate's self-test runs
-/// every build as `Slowed` and burns work in head only, so the injected
-/// slowdown is the burn alone, not the wrapper.
+/// it blocks on burns [`set_burn`]'s work per poll. Only
+/// `examples/burn_probe.rs` uses it, to show why the gate burns once a
+/// batch instead (a wrapper would also instantiate every workload a second
+/// time for every runtime).
 #[derive(Debug)]
 pub struct Slowed<R>(R);
 
@@ -145,7 +159,6 @@ impl<R: Runtime> Runtime for Slowed<R> {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        burn(BLOCK_ON_BURN.load(Ordering::Relaxed));
         self.0.block_on(Burning { inner: future })
     }
 

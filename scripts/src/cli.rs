@@ -345,6 +345,11 @@ pub struct CompareArgs {
     /// calibrated per cell against base (see scripts/gate-selftest.sh).
     #[arg(long)]
     pub inject_pct: Option<f64>,
+    /// Codegen units of the builds compare makes (`CARGO_PROFILE_RELEASE_CODEGEN_UNITS`)
+    /// [default: 1, so that a change's size does not move with code it does not touch;
+    /// 16, the release profile's own, is what users ship: see README].
+    #[arg(long)]
+    pub codegen_units: Option<u32>,
     /// Where builds and worktrees go.
     #[arg(long, default_value = "target/arena/compare")]
     pub work_dir: PathBuf,

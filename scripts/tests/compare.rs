@@ -36,6 +36,8 @@ fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
         (with_bins(&["--threshold-wall-pct", "0"]), "error: --threshold-wall-pct: '0' is not between 0 and 100"),
         (with_bins(&["--size", "lots"]), "error: --size: 'lots' is not quick or a positive size"),
         (with_bins(&["--meter", "cycles"]), "error: --meter: 'cycles' is not auto or wall"),
+        (with_bins(&["--codegen-units", "1"]), "error: --codegen-units: --base-bin/--head-bin are built already"),
+        (vec!["--base", "HEAD", "--head", "HEAD", "--codegen-units", "0"], "error: --codegen-units: at least 1"),
         (with_bins(&["--runtime", "smol-local", "--workload", "spawn_remote"]), "error: --runtime/--workload: no cell"),
         (vec!["--base-bin", "/no/such/arena", "--head-bin", ARENA], "error: --base-bin /no/such/arena: no such file"),
         (vec!["--base", "no-such-revision", "--head", "HEAD"], "error: --base no-such-revision: not a commit"),
@@ -86,6 +88,10 @@ fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
     assert_eq!(cell.verdict, reports::gate::Verdict::Regressed);
     let change = cell.change.unwrap();
     assert!(change.lower > 0.005 && change.upper < 0.02, "{change:?}");
+    let injected = run.injected.as_ref().expect("an injection");
+    assert!(injected.units.is_empty() && injected.per_batch.is_empty(), "{injected:?}");
+    let [(name, units)] = &injected.counted[..] else { panic!("{injected:?}") };
+    assert!(name == "tokio-ct/ping_pong" && *units > 0, "{injected:?}");
     let points: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("gate/benchmark.json")).unwrap()).unwrap();
     assert_eq!(points[0]["name"], "tokio-ct/ping_pong/300");
@@ -108,7 +114,7 @@ fn a_wall_injection_records_its_calibration() {
     assert_eq!(run.cells[0].meter, "wall");
     assert!(run.cells[0].change.is_some(), "{:?}", run.cells[0]);
     let injected = run.injected.expect("an injection");
-    assert!(injected.units.is_empty(), "no per-poll burn in wall time: {injected:?}");
+    assert!(injected.counted.is_empty() && injected.units.is_empty(), "wall time sizes its burn: {injected:?}");
     let [(cell, burn)] = &injected.per_batch[..] else { panic!("{injected:?}") };
     assert_eq!(cell, "tokio-ct/ping_pong");
     assert_eq!(burn.processes, 5);

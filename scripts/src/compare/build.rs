@@ -4,9 +4,11 @@
 //! the A/A calibration: the second build differs only where a build may
 //! (paths, layout), which is part of the noise the gate must rise above.
 //!
-//! Every build uses the same toolchain, profile (`release`) and, with
-//! `--locked`, each source's own lockfile; all share one target directory so
-//! dependencies compile once, and each `arena` binary is copied out.
+//! Every build uses the same toolchain, profile (`release`, with the
+//! codegen units the caller asks for: `CARGO_PROFILE_RELEASE_CODEGEN_UNITS`)
+//! and, with `--locked`, each source's own lockfile; all share one target
+//! directory so dependencies compile once, and each `arena` binary is
+//! copied out.
 //!
 //! Where a source builds runtime families apart (each a cargo feature of
 //! `scripts`), every role is built once per family compared, with that family
@@ -25,8 +27,9 @@ use crate::Usage;
 use crate::cli::CompareArgs;
 
 /// The three builds, in the order base, base2 (A/A), head, of the runtime
-/// `families` the compared cells belong to.
-pub fn prepare(args: &CompareArgs, families: &[&str]) -> anyhow::Result<[Build; 3]> {
+/// `families` the compared cells belong to, each with `codegen_units`
+/// (binaries given are taken as they are).
+pub fn prepare(args: &CompareArgs, families: &[&str], codegen_units: u32) -> anyhow::Result<[Build; 3]> {
     if let (Some(base), Some(head)) = (&args.base_bin, &args.head_bin) {
         let aa = args.aa_bin.as_ref().unwrap_or(base);
         let (base_what, aa_what) = match &args.aa_bin {
@@ -50,7 +53,7 @@ pub fn prepare(args: &CompareArgs, families: &[&str]) -> anyhow::Result<[Build; 
             let src = work.join(format!("src-{role}"));
             export(&repo, sha, &src)?;
             let what = format!("git {rev} ({})", &sha[..12.min(sha.len())]);
-            builds.push(build(role, &src, &target, &work, what, families)?);
+            builds.push(build(role, &src, &target, &work, what, families, codegen_units)?);
         }
         return Ok(builds.try_into().expect("three builds"));
     }
@@ -70,7 +73,7 @@ pub fn prepare(args: &CompareArgs, families: &[&str]) -> anyhow::Result<[Build; 
         export(&repo, &sha, &src)?;
         let flag = if role == "head" { "head" } else { "base" };
         let what = pin(&src, krate, version, path, flag)?;
-        builds.push(build(role, &src, &target, &work, what, families)?);
+        builds.push(build(role, &src, &target, &work, what, families, codegen_units)?);
     }
     Ok(builds.try_into().expect("three builds"))
 }
@@ -188,19 +191,27 @@ fn cargo_program() -> std::ffi::OsString {
 /// Builds `arena` from `src`: once per runtime family in `families` where
 /// the source builds families apart (`<work>/bin/arena-<role>-<family>`),
 /// else once whole (`<work>/bin/arena-<role>`).
-fn build(role: &str, src: &Path, target: &Path, work: &Path, what: String, families: &[&str]) -> anyhow::Result<Build> {
+fn build(
+    role: &str,
+    src: &Path,
+    target: &Path,
+    work: &Path,
+    what: String,
+    families: &[&str],
+    codegen_units: u32,
+) -> anyhow::Result<Build> {
     let manifest = src.join("scripts").join("Cargo.toml");
     let manifest = fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
     if !families.is_empty() && families.iter().all(|f| builds_apart(&manifest, f)) {
         let mut built = Vec::new();
         for family in families {
-            let binary = build_one(role, src, target, work, &what, Some(family))?;
+            let binary = build_one(role, src, target, work, &what, Some(family), codegen_units)?;
             built.push(FamilyBinary { family: (*family).to_owned(), binary: binary.display().to_string() });
         }
         let binary = built[0].binary.clone();
         return Ok(Build { role: role.into(), what, binary, families: built });
     }
-    let binary = build_one(role, src, target, work, &what, None)?;
+    let binary = build_one(role, src, target, work, &what, None, codegen_units)?;
     let what = format!("{what}; every family in one binary (the source has no per-family features)");
     Ok(Build { role: role.into(), what, binary: binary.display().to_string(), families: Vec::new() })
 }
@@ -293,6 +304,7 @@ fn build_one(
     work: &Path,
     what: &str,
     family: Option<&str>,
+    codegen_units: u32,
 ) -> anyhow::Result<PathBuf> {
     let name = family.map_or_else(|| role.to_owned(), |f| format!("{role}-{f}"));
     let log = work.join(format!("build-{name}.log"));
@@ -306,6 +318,7 @@ fn build_one(
     }
     let status = cargo
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", codegen_units.to_string())
         .current_dir(src)
         .stdout(log_file.try_clone()?)
         .stderr(log_file)

@@ -59,7 +59,14 @@ struct Settings {
     size: Option<usize>,
     inject: Option<f64>,
     workers: Option<usize>,
+    /// Codegen units of the builds made here (none: binaries given).
+    codegen_units: Option<u32>,
 }
+
+/// The codegen units the gate builds with unless told: one, so that the
+/// compiler's partitioning of a crate into units cannot move a change's
+/// size (measured: README, "Codegen units").
+const CODEGEN_UNITS: u32 = 1;
 
 /// A percentage flag's value as a fraction, if it lies strictly between 0 and 100.
 fn pct(flag: &str, v: f64) -> Result<f64, Usage> {
@@ -93,6 +100,11 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
     if args.workers == Some(0) {
         return Err(Usage("--workers: must be at least 1".into()));
     }
+    let codegen_units = match (args.codegen_units, args.base_bin.is_some()) {
+        (Some(_), true) => return Err(Usage("--codegen-units: --base-bin/--head-bin are built already".into())),
+        (Some(0), false) => return Err(Usage("--codegen-units: at least 1".into())),
+        (units, given) => (!given).then(|| units.unwrap_or(CODEGEN_UNITS)),
+    };
     Ok(Settings {
         threshold_instructions: pct("--threshold-instructions-pct", args.threshold_instructions_pct)?,
         threshold_wall: pct("--threshold-wall-pct", args.threshold_wall_pct)?,
@@ -103,6 +115,7 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
         size,
         inject: args.inject_pct.map(|p| pct("--inject-pct", p)).transpose()?,
         workers: args.workers,
+        codegen_units,
     })
 }
 
@@ -196,7 +209,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
             families.push(c.family);
         }
     }
-    let builds = build::prepare(&args, &families)?;
+    let builds = build::prepare(&args, &families, settings.codegen_units.unwrap_or(CODEGEN_UNITS))?;
     let controls = build::controls(&args, &builds, &families)?;
     let out = args.out.clone();
     let logs = out.join("logs");
@@ -205,7 +218,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let mut rng = fastrand::Rng::with_seed(seed);
     // Bonferroni within each meter; each interval cuts half its cell's rate from each end.
     let alphas = gate::cell_alphas(settings.alpha, &cells.iter().map(|c| c.meter == Meter::Wall).collect::<Vec<_>>());
-    let (mut measured, mut units, mut per_batch) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut measured, mut counted, mut per_batch) = (Vec::new(), Vec::new(), Vec::new());
     let bar = indicatif::ProgressBar::new(cells.len() as u64);
     for (cell, alpha) in cells.iter().zip(alphas) {
         bar.set_message(format!("{}/{}", cell.runtime.id, cell.workload.name));
@@ -215,7 +228,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         gated.control = controls.iter().find(|(family, _)| *family == cell.family).map(|(_, why)| why.clone());
         let name = format!("{}/{}", cell.runtime.id, cell.workload.name);
         match m.burn.take() {
-            Some(Burn::PerPoll(u)) => units.push((name, u)),
+            Some(Burn::Counted(u)) => counted.push((name, u)),
             Some(Burn::PerBatch(b)) => per_batch.push((name, b)),
             None => {}
         }
@@ -230,13 +243,14 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let run = GateRun {
         schema: gate::SCHEMA.to_owned(),
         builds: builds.to_vec(),
+        codegen_units: settings.codegen_units,
         instructions: source,
         alpha: settings.alpha,
         resamples: RESAMPLES,
         seed,
         threshold_instructions: settings.threshold_instructions,
         threshold_wall: settings.threshold_wall,
-        injected: settings.inject.map(|target| Injection { target, units, per_batch }),
+        injected: settings.inject.map(|target| Injection { target, counted, units: Vec::new(), per_batch }),
         cells: measured,
         controls: control_lines,
         verdict,
@@ -292,11 +306,11 @@ struct Measurement {
     threshold: f64,
 }
 
-/// How head burns its injected slowdown.
+/// How much head burns at the start of every batch, and how it was sized.
 enum Burn {
-    /// Instruction counts: 1/256 units on every poll.
-    PerPoll(u64),
-    /// Wall time: units at the start of every batch.
+    /// Instruction counts: units found by measuring head against base.
+    Counted(u64),
+    /// Wall time: units sized from head's batch time and a unit's time.
     PerBatch(BatchBurn),
 }
 
@@ -304,8 +318,8 @@ impl Burn {
     /// Tells a fresh head worker to burn.
     fn apply(&self, head: &mut Worker) -> Result<(), String> {
         match self {
-            Burn::PerPoll(fractions) => head.burn(*fractions),
-            Burn::PerBatch(b) => head.burn_block_on(b.units),
+            Burn::Counted(units) => head.burn_batch(*units),
+            Burn::PerBatch(b) => head.burn_batch(b.units),
         }
         .map_err(|e| format!("head: {e}"))
     }
@@ -353,7 +367,7 @@ impl Measurement {
                 workload: cell.workload.name,
                 size: cell.size,
                 meter: cell.meter,
-                // Every build runs as `Slowed` (see `calibrate_counted_burn`); only head burns.
+                // Every build takes burn commands (see `calibrate_counted_burn`); only head burns.
                 inject: s.inject.is_some(),
                 workers: s.workers,
                 log_dir: logs,
@@ -372,7 +386,7 @@ impl Measurement {
                             calibrate_wall_burn(&mut workers[2], || start_worker(&builds[2]), self.iters, target)?;
                         Some(Burn::PerBatch(burn))
                     }
-                    (Some(target), _) => Some(Burn::PerPoll(calibrate_counted_burn(&mut workers, self.iters, target)?)),
+                    (Some(target), _) => Some(Burn::Counted(calibrate_counted_burn(&mut workers, self.iters, target)?)),
                 };
             }
             if let Some(burn) = &self.burn {
@@ -507,7 +521,7 @@ const CALIBRATION: (usize, usize) = (5, 9);
 /// 3 % target, by an amount varying from one runtime instance to the next,
 /// as the CPU overlaps short burns with the stalls around them; the
 /// 600-s self-test of 2026-11-30 read +0.51 % and +1.10 % in runs sized right
-/// (see `runners::slowdown::set_block_on_burn`).
+/// (see `runners::slowdown::set_batch_burn`).
 fn calibrate_wall_burn(
     head: &mut Worker,
     mut fresh: impl FnMut() -> Result<Worker, String>,
@@ -519,7 +533,7 @@ fn calibrate_wall_burn(
     let (processes, timed) = CALIBRATION;
     let (mut batch, mut unit) = (Vec::new(), Vec::new());
     let mut measure = |w: &mut Worker| -> Result<(), String> {
-        w.burn_block_on(0).map_err(head_err)?;
+        w.burn_batch(0).map_err(head_err)?;
         unit.push(w.burn_cost(UNITS).map_err(head_err)? as f64 / UNITS as f64);
         for _ in 0..timed {
             batch.push(w.run(iters).map_err(head_err)?);
@@ -536,17 +550,18 @@ fn calibrate_wall_burn(
     Ok(BatchBurn { units, processes, batch_ns, unit_ns })
 }
 
-/// Head's per-poll burn that makes head cost `target` more than base in
-/// instructions (the caller sets it, as for every session's fresh head). Every build runs as [`runners::slowdown::Slowed`] and base
-/// and base2 burn nothing, so base runs head's very code and the slowdown is
-/// the burn alone; counts are exact, so a trial burn gives the slope and
-/// secant steps against base settle the burn to within 2 % of the target.
+/// Head's burn at the start of every batch that makes head cost `target`
+/// more than base in instructions (the caller sets it, as for every
+/// session's fresh head). Base and base2 burn nothing, so base runs head's
+/// very code and the slowdown is the burn alone; counts are exact, so a
+/// trial burn gives the slope and secant steps against base settle the burn
+/// to within 2 % of the target.
 fn calibrate_counted_burn(workers: &mut [Worker], iters: u64, target: f64) -> Result<u64, String> {
     let head_err = |e: String| format!("head: {e}");
-    // Head's cost at `fractions` relative to base's, minus one.
-    let slowdown = |workers: &mut [Worker], fractions: u64| -> Result<f64, String> {
+    // Head's cost at `units` relative to base's, minus one.
+    let slowdown = |workers: &mut [Worker], units: u64| -> Result<f64, String> {
         let base = workers[0].run(iters).map_err(|e| format!("base: {e}"))?;
-        workers[2].burn(fractions).map_err(head_err)?;
+        workers[2].burn_batch(units).map_err(head_err)?;
         Ok(workers[2].run(iters).map_err(head_err)? / base - 1.0)
     };
     // A trial burn large enough to read past the last digits: grown until it costs over 5 %.

@@ -25,7 +25,7 @@ pub struct Launch<'a> {
     pub size: usize,
     /// How batches are measured.
     pub meter: Meter,
-    /// Slowed on purpose (self-test head).
+    /// Takes burn commands (the self-test's injected slowdown).
     pub inject: bool,
     /// `--workers`, if given.
     pub workers: Option<usize>,
@@ -142,14 +142,9 @@ impl Worker {
             .ok_or_else(|| format!("{}: no 'summary:' line", dump.display()))
     }
 
-    /// Sets the per-poll work of an injected worker.
-    pub fn burn(&mut self, units: u64) -> Result<(), String> {
-        self.ask(&format!("burn {units}")).map(drop)
-    }
-
     /// Sets the work an injected worker burns at the start of every batch.
-    pub fn burn_block_on(&mut self, units: u64) -> Result<(), String> {
-        self.ask(&format!("burn-block-on {units}")).map(drop)
+    pub fn burn_batch(&mut self, units: u64) -> Result<(), String> {
+        self.ask(&format!("burn-batch {units}")).map(drop)
     }
 
     /// Nanoseconds an injected worker takes to burn `units` units.

@@ -9,8 +9,9 @@
 //!   least 9 runs of 10, on every cell;
 //! * `instructions-aa`, `wall-aa`: the unchanged binary must never be flagged.
 //!
-//! The injected slowdown is `runners::slowdown::Slowed`, calibrated per cell
-//! by `compare` itself (`--inject-pct`).
+//! The injected slowdown is work burned at the start of head's every batch
+//! (`runners::slowdown`), calibrated per cell by `compare` itself
+//! (`--inject-pct`).
 //!
 //! The tally is rewritten after every run. `--resume` goes on with it,
 //! adding runs to each mode until it has `--runs`, so a wall-time self-test

@@ -15,7 +15,7 @@ pub fn worker(args: GateWorkerArgs) -> anyhow::Result<ExitCode> {
         inject: args.inject,
         config,
     };
-    match serve(&spec, std::io::stdin().lock(), std::io::stdout().lock()) {
+    match serve(&spec, &mut std::io::stdin().lock(), &mut std::io::stdout().lock()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
             println!("error {e}");
