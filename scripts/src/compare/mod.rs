@@ -59,8 +59,8 @@ struct Settings {
     size: Option<usize>,
     inject: Option<f64>,
     workers: Option<usize>,
-    /// Codegen units of the builds made here (none: binaries given).
-    codegen_units: Option<u32>,
+    /// Codegen units of the builds made here.
+    codegen_units: u32,
 }
 
 /// The codegen units the gate builds with unless told: one, so that the
@@ -103,7 +103,7 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
     let codegen_units = match (args.codegen_units, args.base_bin.is_some()) {
         (Some(_), true) => return Err(Usage("--codegen-units: --base-bin/--head-bin are built already".into())),
         (Some(0), false) => return Err(Usage("--codegen-units: at least 1".into())),
-        (units, given) => (!given).then(|| units.unwrap_or(CODEGEN_UNITS)),
+        (units, _) => units.unwrap_or(CODEGEN_UNITS),
     };
     Ok(Settings {
         threshold_instructions: pct("--threshold-instructions-pct", args.threshold_instructions_pct)?,
@@ -209,7 +209,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
             families.push(c.family);
         }
     }
-    let builds = build::prepare(&args, &families, settings.codegen_units.unwrap_or(CODEGEN_UNITS))?;
+    let builds = build::prepare(&args, &families, settings.codegen_units)?;
     let controls = build::controls(&args, &builds, &families)?;
     let out = args.out.clone();
     let logs = out.join("logs");
@@ -229,7 +229,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         let name = format!("{}/{}", cell.runtime.id, cell.workload.name);
         match m.burn.take() {
             Some(Burn::Counted(u)) => counted.push((name, u)),
-            Some(Burn::PerBatch(b)) => per_batch.push((name, b)),
+            Some(Burn::Timed(b)) => per_batch.push((name, b)),
             None => {}
         }
         bar.println(format!("{}/{}/{}: {}", gated.runtime, gated.workload, gated.size, gated.verdict));
@@ -243,7 +243,8 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let run = GateRun {
         schema: gate::SCHEMA.to_owned(),
         builds: builds.to_vec(),
-        codegen_units: settings.codegen_units,
+        // Binaries given were built however their maker chose.
+        codegen_units: args.base_bin.is_none().then_some(settings.codegen_units),
         instructions: source,
         alpha: settings.alpha,
         resamples: RESAMPLES,
@@ -311,7 +312,7 @@ enum Burn {
     /// Instruction counts: units found by measuring head against base.
     Counted(u64),
     /// Wall time: units sized from head's batch time and a unit's time.
-    PerBatch(BatchBurn),
+    Timed(BatchBurn),
 }
 
 impl Burn {
@@ -319,7 +320,7 @@ impl Burn {
     fn apply(&self, head: &mut Worker) -> Result<(), String> {
         match self {
             Burn::Counted(units) => head.burn_batch(*units),
-            Burn::PerBatch(b) => head.burn_batch(b.units),
+            Burn::Timed(b) => head.burn_batch(b.units),
         }
         .map_err(|e| format!("head: {e}"))
     }
@@ -384,7 +385,7 @@ impl Measurement {
                     (Some(target), Meter::Wall) => {
                         let burn =
                             calibrate_wall_burn(&mut workers[2], || start_worker(&builds[2]), self.iters, target)?;
-                        Some(Burn::PerBatch(burn))
+                        Some(Burn::Timed(burn))
                     }
                     (Some(target), _) => Some(Burn::Counted(calibrate_counted_burn(&mut workers, self.iters, target)?)),
                 };
