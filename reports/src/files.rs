@@ -163,14 +163,16 @@ pub fn read_conformance(path: &Path) -> Result<Conformance, FileError> {
     read_tagged(path, CONFORMANCE_SCHEMA)
 }
 
-/// Reads an `arena compare` result file (`gate.json`), checking its schema.
-pub fn read_gate(path: &Path) -> Result<crate::gate::GateRun, FileError> {
-    read_tagged(path, crate::gate::SCHEMA)
+/// A kind of file this layer reads by its `schema` tag, declared by the
+/// module that owns the kind, so that the file layer knows no feature.
+pub trait Document: DeserializeOwned {
+    /// The tag a file of this kind carries.
+    const SCHEMA: &'static str;
 }
 
-/// Reads a gate self-test's tally (`selftest.json`).
-pub fn read_selftest(path: &Path) -> Result<crate::selftest::Selftest, FileError> {
-    read_tagged(path, crate::selftest::SCHEMA)
+/// Reads a file of kind `T`, checking its schema tag first.
+pub fn read<T: Document>(path: &Path) -> Result<T, FileError> {
+    read_tagged(path, T::SCHEMA)
 }
 
 /// Reads `arena-environment.json`, which `cargo bench` writes beside criterion's output.

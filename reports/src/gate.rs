@@ -367,6 +367,10 @@ pub struct GateRun {
     pub environment: Environment,
 }
 
+impl crate::files::Document for GateRun {
+    const SCHEMA: &'static str = SCHEMA;
+}
+
 fn pct(x: f64) -> String {
     format!("{:+.2} %", x * 100.0)
 }

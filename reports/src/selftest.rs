@@ -190,6 +190,10 @@ pub struct Selftest {
     pub environment: Environment,
 }
 
+impl crate::files::Document for Selftest {
+    const SCHEMA: &'static str = SCHEMA;
+}
+
 impl Selftest {
     /// Whether a mode has fewer runs than asked for.
     pub fn unfinished(&self) -> bool {

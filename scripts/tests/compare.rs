@@ -177,7 +177,7 @@ fn the_selftest_tallies_what_the_gate_decided() {
     let resume = ["--resume", "--runs", "3", "--mode", "instructions-aa", "--seed", "7"];
     let result = selftest(&out, &[&resume[..], &cell[..]].concat());
     assert_eq!(result.status.code(), Some(1), "{}", String::from_utf8_lossy(&result.stdout));
-    let tally = reports::files::read_selftest(&out.join("selftest.json")).unwrap();
+    let tally = reports::files::read::<reports::selftest::Selftest>(&out.join("selftest.json")).unwrap();
     assert!(tally.unfinished() && !tally.passed);
     let aa = tally.modes.iter().find(|m| m.name == "instructions-aa").unwrap();
     assert_eq!(aa.runs.iter().map(|r| r.seed).collect::<Vec<_>>(), [7, 8, 9]);
@@ -189,5 +189,5 @@ fn the_selftest_tallies_what_the_gate_decided() {
     let other = [&resume[..], &["--instruction-runtime", "tokio-ct", "--instruction-workload", "ping_pong"]].concat();
     let args = [&other[..], &["--size", "400"]].concat();
     assert_refused(&selftest(&out, &args), "error: --resume: ");
-    assert_eq!(reports::files::read_selftest(&out.join("selftest.json")).unwrap(), tally);
+    assert_eq!(reports::files::read::<reports::selftest::Selftest>(&out.join("selftest.json")).unwrap(), tally);
 }

@@ -22,7 +22,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use reports::files::{read_gate, read_selftest, write_atomic, write_json_atomic};
+use reports::files::{read, write_atomic, write_json_atomic};
+use reports::gate::GateRun;
 use reports::selftest::{self, Expect, ModeTally, Selftest};
 
 use super::pct;
@@ -110,7 +111,7 @@ pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
             let start = Instant::now();
             let code = compare(&bin, &args, mode, seed + i as u64, &dir)?;
             let gate_json = dir.join("gate.json");
-            let run = read_gate(&gate_json)?;
+            let run = read::<GateRun>(&gate_json)?;
             let seconds = start.elapsed().as_secs_f64();
             println!(
                 "{} run {}/{}: {} (exit {code}, {seconds:.0} s): {}",
@@ -145,7 +146,7 @@ pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
 
 /// The modes of the tally being resumed.
 fn earlier(path: &Path) -> anyhow::Result<Vec<ModeTally>> {
-    match read_selftest(path) {
+    match read::<Selftest>(path) {
         Ok(s) => Ok(s.modes),
         Err(e) if e.is_not_found() => bail!(Usage(format!("--resume: {} does not exist", path.display()))),
         Err(e) => bail!(Usage(format!("--resume: {e}"))),
