@@ -16,7 +16,6 @@
 //! its CPUs; a thread that did fails the cell.
 use std::cell::{OnceCell, RefCell};
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -24,14 +23,14 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
-use futures::FutureExt;
 use hdrhistogram::Histogram;
 use reports::files::{FileError, write_cell};
 use reports::schema::{Cell, Latency, Status};
 use workloads::channels::PingPong;
 use workloads::spawn::SpawnJoin;
-use workloads::{Config, Limits, Needs, Run, Sizes, Workload, WorkloadVisitor};
+use workloads::{Config, Limits, Needs, Sizes, Workload, WorkloadVisitor};
 
+use crate::body::{Body, Plain, Twin};
 use crate::cores::{self, Cpus};
 use crate::host::Host;
 use crate::{Adapter, RuntimeVisitor};
@@ -266,51 +265,9 @@ pub fn workloads() -> Vec<WorkloadInfo> {
     }
     let mut list = List(Vec::new());
     workloads::visit_workloads(&mut list);
-    list.add::<Native<SpawnJoin>>();
-    list.add::<Native<PingPong>>();
+    list.add::<Twin<SpawnJoin>>();
+    list.add::<Twin<PingPong>>();
     list.0
-}
-
-/// What is benchmarked in a cell: a workload through the seam, or a native
-/// twin. Both take sizes, answers and limits from the workload `W`.
-pub(crate) trait Body: 'static {
-    type W: Workload;
-    const NAME: &'static str;
-    const TWIN_OF: Option<&'static str>;
-    fn run<R: Adapter>(rt: &R, size: usize) -> impl Future<Output = Run> + '_;
-}
-
-/// A workload through the seam.
-pub(crate) struct Plain<W>(PhantomData<W>);
-
-impl<W: Workload> Body for Plain<W> {
-    type W = W;
-    const NAME: &'static str = W::NAME;
-    const TWIN_OF: Option<&'static str> = None;
-    fn run<R: Adapter>(_: &R, size: usize) -> impl Future<Output = Run> + '_ {
-        W::run::<R>(size)
-    }
-}
-
-/// The native twin of a workload.
-pub(crate) struct Native<W>(PhantomData<W>);
-
-impl Body for Native<SpawnJoin> {
-    type W = SpawnJoin;
-    const NAME: &'static str = "spawn_join_native";
-    const TWIN_OF: Option<&'static str> = Some(SpawnJoin::NAME);
-    fn run<R: Adapter>(rt: &R, size: usize) -> impl Future<Output = Run> + '_ {
-        rt.native_spawn_join(size).map(Run::checksum)
-    }
-}
-
-impl Body for Native<PingPong> {
-    type W = PingPong;
-    const NAME: &'static str = "ping_pong_native";
-    const TWIN_OF: Option<&'static str> = Some(PingPong::NAME);
-    fn run<R: Adapter>(rt: &R, size: usize) -> impl Future<Output = Run> + '_ {
-        rt.native_ping_pong(size).map(Run::checksum)
-    }
 }
 
 /// Runs a selection through criterion.
@@ -340,8 +297,8 @@ impl Harness {
     pub fn run(&self, c: &mut Criterion) -> Result<Vec<Cell>, FileError> {
         let mut pass = Pass { harness: self, c, cells: Vec::new(), error: None };
         workloads::visit_workloads(&mut pass);
-        pass.group::<Native<SpawnJoin>>();
-        pass.group::<Native<PingPong>>();
+        pass.group::<Twin<SpawnJoin>>();
+        pass.group::<Twin<PingPong>>();
         match pass.error {
             Some(e) => Err(e),
             None => Ok(pass.cells),

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use workloads::{Config, Mismatch, Run, Runtime, StartError, Workload};
 
 use crate::Adapter;
-use crate::harness::{Body, Plain};
+use crate::body::{Body, Plain};
 
 /// The runtime(s) a cell runs on.
 pub enum Host<R> {

@@ -16,7 +16,7 @@ use workloads::channels::PingPong;
 use workloads::spawn::SpawnJoin;
 use workloads::{Config, Mismatch, Run, Workload};
 
-use crate::harness::{Body, Native, Plain};
+use crate::body::{Body, Plain, Twin};
 use crate::{Adapter, RuntimeVisitor};
 
 /// Rounds discarded before the ones that count.
@@ -115,7 +115,7 @@ async fn timed(
 /// `budget` is spent (within the round limits).
 async fn pair<R: Adapter, W: Workload>(rt: &R, size: usize, budget: Duration) -> Result<Overhead, Mismatch>
 where
-    Native<W>: Body<W = W>,
+    Twin<W>: Body<W = W>,
 {
     let expected = W::expected(size);
     let mismatch = |got| Mismatch { workload: W::NAME, runtime: R::ID, size, expected, got };
@@ -123,7 +123,7 @@ where
     let start = Instant::now();
     for round in 0.. {
         let adapter = || timed(Plain::<W>::run(rt, size), expected, mismatch);
-        let twin = || timed(Native::<W>::run(rt, size), expected, mismatch);
+        let twin = || timed(Twin::<W>::run(rt, size), expected, mismatch);
         let (a, n) = if round % 2 == 0 {
             let a = adapter().await?;
             (a, twin().await?)
