@@ -42,8 +42,8 @@ pub fn prepare(args: &CompareArgs, families: &[&str], codegen_units: u32) -> any
             existing("head", head, "--head-bin", "binary")?,
         ]);
     }
-    let work = absolute(&args.work_dir)?;
-    let target = work.join("target");
+    let shop = Workshop { work: absolute(&args.work_dir)?, codegen_units };
+    let work = &shop.work;
     if let (Some(base), Some(head)) = (&args.base, &args.head) {
         let repo = absolute(&args.repo)?;
         let base_sha = rev_parse(&repo, base).map_err(|e| Usage(format!("--base {base}: {e}")))?;
@@ -53,7 +53,7 @@ pub fn prepare(args: &CompareArgs, families: &[&str], codegen_units: u32) -> any
             let src = work.join(format!("src-{role}"));
             export(&repo, sha, &src)?;
             let what = format!("git {rev} ({})", &sha[..12.min(sha.len())]);
-            builds.push(build(role, &src, &target, &work, what, families, codegen_units)?);
+            builds.push(shop.build(role, &src, what, families)?);
         }
         return Ok(builds.try_into().expect("three builds"));
     }
@@ -73,7 +73,7 @@ pub fn prepare(args: &CompareArgs, families: &[&str], codegen_units: u32) -> any
         export(&repo, &sha, &src)?;
         let flag = if role == "head" { "head" } else { "base" };
         let what = pin(&src, krate, version, path, flag)?;
-        builds.push(build(role, &src, &target, &work, what, families, codegen_units)?);
+        builds.push(shop.build(role, &src, what, families)?);
     }
     Ok(builds.try_into().expect("three builds"))
 }
@@ -188,32 +188,67 @@ fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Builds `arena` from `src`: once per runtime family in `families` where
-/// the source builds families apart (`<work>/bin/arena-<role>-<family>`),
-/// else once whole (`<work>/bin/arena-<role>`).
-fn build(
-    role: &str,
-    src: &Path,
-    target: &Path,
-    work: &Path,
-    what: String,
-    families: &[&str],
+/// Where and how the builds are made: the `--work-dir` (its `target/` is
+/// the shared target directory, its `bin/` holds the binaries copied out)
+/// and the codegen units of every build.
+struct Workshop {
+    work: PathBuf,
     codegen_units: u32,
-) -> anyhow::Result<Build> {
-    let manifest = src.join("scripts").join("Cargo.toml");
-    let manifest = fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
-    if !families.is_empty() && families.iter().all(|f| builds_apart(&manifest, f)) {
-        let mut built = Vec::new();
-        for family in families {
-            let binary = build_one(role, src, target, work, &what, Some(family), codegen_units)?;
-            built.push(FamilyBinary { family: (*family).to_owned(), binary: binary.display().to_string() });
+}
+
+impl Workshop {
+    /// Builds `arena` from `src`: once per runtime family in `families` where
+    /// the source builds families apart (`<work>/bin/arena-<role>-<family>`),
+    /// else once whole (`<work>/bin/arena-<role>`).
+    fn build(&self, role: &str, src: &Path, what: String, families: &[&str]) -> anyhow::Result<Build> {
+        let manifest = src.join("scripts").join("Cargo.toml");
+        let manifest = fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
+        if !families.is_empty() && families.iter().all(|f| builds_apart(&manifest, f)) {
+            let mut built = Vec::new();
+            for family in families {
+                let binary = self.build_one(role, src, &what, Some(family))?;
+                built.push(FamilyBinary { family: (*family).to_owned(), binary: binary.display().to_string() });
+            }
+            let binary = built[0].binary.clone();
+            return Ok(Build { role: role.into(), what, binary, families: built });
         }
-        let binary = built[0].binary.clone();
-        return Ok(Build { role: role.into(), what, binary, families: built });
+        let binary = self.build_one(role, src, &what, None)?;
+        let what = format!("{what}; every family in one binary (the source has no per-family features)");
+        Ok(Build { role: role.into(), what, binary: binary.display().to_string(), families: Vec::new() })
     }
-    let binary = build_one(role, src, target, work, &what, None, codegen_units)?;
-    let what = format!("{what}; every family in one binary (the source has no per-family features)");
-    Ok(Build { role: role.into(), what, binary: binary.display().to_string(), families: Vec::new() })
+
+    /// One `cargo build` of `arena` from `src` (with one `family` alone, or
+    /// whole), copied out of the shared target directory.
+    fn build_one(&self, role: &str, src: &Path, what: &str, family: Option<&str>) -> anyhow::Result<PathBuf> {
+        let (work, target) = (&self.work, self.work.join("target"));
+        let name = family.map_or_else(|| role.to_owned(), |f| format!("{role}-{f}"));
+        let log = work.join(format!("build-{name}.log"));
+        let alone = family.map_or(String::new(), |f| format!(", {f} alone"));
+        eprintln!("building {role}: {what}{alone} (log: {})", log.display());
+        let log_file = fs::File::create(&log).with_context(|| format!("{}", log.display()))?;
+        let mut cargo = Command::new(cargo_program());
+        cargo.args(["build", "--release", "--locked", "--bin", "arena"]);
+        if let Some(f) = family {
+            cargo.args(["--no-default-features", "--features", f]);
+        }
+        let status = cargo
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", self.codegen_units.to_string())
+            .current_dir(src)
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file)
+            .status()
+            .context("starting cargo")?;
+        if !status.success() {
+            bail!(Usage(format!("building {role} ({what}{alone}) failed: see {}", log.display())));
+        }
+        let bin = work.join("bin");
+        fs::create_dir_all(&bin).with_context(|| format!("--work-dir {}", work.display()))?;
+        let binary = bin.join(format!("arena-{name}"));
+        fs::copy(target.join("release").join("arena"), &binary)
+            .with_context(|| format!("copying the {name} binary to {}", binary.display()))?;
+        Ok(binary)
+    }
 }
 
 /// The compared families the change cannot reach, each with why, where
@@ -293,46 +328,6 @@ fn unreached<'a>(paths: &[String], families: &[&'a str]) -> Vec<&'a str> {
 /// (`tokio = ["runners/tokio"]`), so that it can be built alone.
 fn builds_apart(manifest: &str, family: &str) -> bool {
     manifest.lines().any(|l| l.trim() == format!("{family} = [\"runners/{family}\"]"))
-}
-
-/// One `cargo build` of `arena` from `src` (with one `family` alone, or
-/// whole), copied out of the shared target directory.
-fn build_one(
-    role: &str,
-    src: &Path,
-    target: &Path,
-    work: &Path,
-    what: &str,
-    family: Option<&str>,
-    codegen_units: u32,
-) -> anyhow::Result<PathBuf> {
-    let name = family.map_or_else(|| role.to_owned(), |f| format!("{role}-{f}"));
-    let log = work.join(format!("build-{name}.log"));
-    let alone = family.map_or(String::new(), |f| format!(", {f} alone"));
-    eprintln!("building {role}: {what}{alone} (log: {})", log.display());
-    let log_file = fs::File::create(&log).with_context(|| format!("{}", log.display()))?;
-    let mut cargo = Command::new(cargo_program());
-    cargo.args(["build", "--release", "--locked", "--bin", "arena"]);
-    if let Some(f) = family {
-        cargo.args(["--no-default-features", "--features", f]);
-    }
-    let status = cargo
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", codegen_units.to_string())
-        .current_dir(src)
-        .stdout(log_file.try_clone()?)
-        .stderr(log_file)
-        .status()
-        .context("starting cargo")?;
-    if !status.success() {
-        bail!(Usage(format!("building {role} ({what}{alone}) failed: see {}", log.display())));
-    }
-    let bin = work.join("bin");
-    fs::create_dir_all(&bin).with_context(|| format!("--work-dir {}", work.display()))?;
-    let binary = bin.join(format!("arena-{name}"));
-    fs::copy(target.join("release").join("arena"), &binary)
-        .with_context(|| format!("copying the {name} binary to {}", binary.display()))?;
-    Ok(binary)
 }
 
 #[cfg(test)]
