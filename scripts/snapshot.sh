@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The numbers README and docs/ point to, made anew on this machine:
+#   scripts/snapshot.sh [MACHINE]        (MACHINE defaults to the host name)
+# Builds `arena` and `arena-memory` once, then runs, into target/arena/snapshot/:
+# `arena conformance`, `arena overhead`, `arena-memory` and `arena run` (both
+# matrices), builds the report of all four with `arena report`, and writes its
+# Markdown, under a header naming the date, the commit and how long each step took,
+# to results/MACHINE/summary.md (atomically). With Debian's `chromium` on PATH it also
+# draws the top of the report page into docs/report.png.
+# Run it on a quiet machine: every other job on the cores moves the numbers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -gt 1 ] || [[ "${1:-}" == -* ]]; then
+  echo "usage: scripts/snapshot.sh [MACHINE]" >&2
+  exit 2
+fi
+machine=${1:-$(hostname)}
+if [[ ! "$machine" =~ ^[A-Za-z0-9._-]+$ ]]; then
+  echo "scripts/snapshot.sh: MACHINE must be letters, digits, '.', '_' or '-', got '$machine'" >&2
+  exit 2
+fi
+commit=$(git rev-parse --short HEAD)
+if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+  commit="$commit (with uncommitted changes)"
+fi
+
+cargo build --release --locked --bin arena --bin arena-memory
+arena=target/release/arena
+out=target/arena/snapshot
+rm -rf "$out"
+mkdir -p "$out"
+
+steps=""
+step() { # step NAME COMMAND…: runs it, adds "NAME M min S s" to the header's list
+  local name=$1 start=$SECONDS
+  shift
+  echo "== $name: $*"
+  "$@"
+  local took=$((SECONDS - start))
+  steps="$steps- \`$name\`: $((took / 60)) min $((took % 60)) s"$'\n'
+}
+step "arena conformance" "$arena" conformance --out "$out/conformance.json"
+step "arena overhead" "$arena" overhead --out "$out/overhead.json"
+step "arena-memory" target/release/arena-memory --out "$out/memory.json"
+step "arena run" "$arena" run --out "$out/run"
+"$arena" report --quiet --out "$out/report" \
+  --results "$out/run/results.json" --conformance "$out/conformance.json" \
+  --overhead "$out/overhead.json" --memory "$out/memory.json"
+
+dest=results/$machine
+mkdir -p "$dest"
+tmp=$(mktemp "$dest/.summary.md.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+{
+  echo "<!-- Written by scripts/snapshot.sh; run it again rather than editing this file. -->"
+  echo "# Snapshot of machine \`$machine\`"
+  echo
+  echo "Made $(date -u +%Y-%m-%dT%H:%MZ) from commit $commit by \`scripts/snapshot.sh $machine\`,"
+  echo "on $(nproc) CPUs this process could use. How long each step took (after the build):"
+  echo
+  printf '%s' "$steps"
+  echo
+  echo "What the tables mean and how far to trust them: [docs/method.md](../../docs/method.md)."
+  echo
+  sed '1{/^# /d}' "$out/report/summary.md"
+} >"$tmp"
+mv "$tmp" "$dest/summary.md"
+trap - EXIT
+echo "snapshot: $dest/summary.md"
+
+mkdir -p docs
+if command -v chromium >/dev/null 2>&1; then
+  png=$(mktemp docs/.report.png.XXXXXX)
+  if chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    --window-size=1366,900 --screenshot="$png" "file://$PWD/$out/report/index.html" \
+    >/dev/null 2>&1 && [ -s "$png" ]; then
+    mv "$png" docs/report.png
+    echo "picture: docs/report.png"
+  else
+    rm -f "$png"
+    echo "picture: chromium could not draw the report; docs/report.png left as it was" >&2
+  fi
+else
+  echo "picture: no chromium on PATH; docs/report.png left as it was" >&2
+fi
