@@ -23,7 +23,6 @@
 
 pub mod agreement;
 pub mod chart;
-pub mod controls;
 pub mod criterion;
 pub mod files;
 pub mod gate;
@@ -34,7 +33,6 @@ pub mod merge;
 pub mod model;
 pub mod ranks;
 pub mod schema;
-pub mod selftest;
 pub mod terminal;
 pub mod text;
 

@@ -17,7 +17,7 @@ use crate::model::{Ranks, ReportCell};
 use crate::schema::Status;
 
 /// The default margin: two cells whose estimates differ by less than this
-/// share are tied. Measured on the README's 2-vCPU VM with `arena
+/// share are tied. Measured on the 2-vCPU VM of docs/method.md with `arena
 /// agreement` over two back-to-back quick runs (5,208 rankings): of the
 /// rankings a margin of 5 % called apart, 8.6 % flipped in the second run;
 /// of those 30 % calls apart, 3.0 %; 50 %, 1.0 %.

@@ -275,7 +275,7 @@ mod tests {
     use super::*;
 
     fn run(verdicts: &[(&str, Verdict)]) -> GateRun {
-        crate::gate::tests::run(verdicts)
+        crate::gate::run::tests::run(verdicts)
     }
 
     #[test]
