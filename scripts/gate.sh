@@ -3,7 +3,7 @@
 #   scripts/gate.sh BASE [HEAD]      (HEAD defaults to HEAD)
 # Builds base twice (A/A) and head with the same toolchain and profile (one
 # codegen unit, each runtime family alone), compares
-# the regression set (README) and writes target/arena/gate/{gate.json,gate.md,
+# the regression set (docs/gate.md) and writes target/arena/gate/{gate.json,gate.md,
 # benchmark.json}. Exit 0 no regression, 1 regression, 2 usage/build error,
 # 3 inconclusive. Extra arguments after HEAD go to `arena compare`.
 set -euo pipefail

@@ -31,18 +31,25 @@ rm -rf "$out"
 mkdir -p "$out"
 
 steps=""
-step() { # step NAME COMMAND…: runs it, adds "NAME M min S s" to the header's list
-  local name=$1 start=$SECONDS
-  shift
+step() { # step NAME OUTPUT COMMAND…: runs it, adds "NAME: M min S s" to the header's list
+  local name=$1 output=$2 start=$SECONDS code=0
+  shift 2
   echo "== $name: $*"
-  "$@"
+  "$@" || code=$?
+  # 1 and 3 are findings (a failed cell, a check not ok, an adapter over its
+  # tolerance, too noisy to tell) that the snapshot shows; anything else, or
+  # no output written, is the tool failing.
+  if [ "$code" -ne 0 ] && [ "$code" -ne 1 ] && [ "$code" -ne 3 ] || [ ! -s "$output" ]; then
+    echo "scripts/snapshot.sh: $name failed (exit $code, $output not written); results/ left as it was" >&2
+    exit 1
+  fi
   local took=$((SECONDS - start))
-  steps="$steps- \`$name\`: $((took / 60)) min $((took % 60)) s"$'\n'
+  steps="$steps- \`$name\`: $((took / 60)) min $((took % 60)) s (exit $code)"$'\n'
 }
-step "arena conformance" "$arena" conformance --out "$out/conformance.json"
-step "arena overhead" "$arena" overhead --out "$out/overhead.json"
-step "arena-memory" target/release/arena-memory --out "$out/memory.json"
-step "arena run" "$arena" run --out "$out/run"
+step "arena conformance" "$out/conformance.json" "$arena" conformance --out "$out/conformance.json"
+step "arena overhead" "$out/overhead.json" "$arena" overhead --out "$out/overhead.json"
+step "arena-memory" "$out/memory.json" target/release/arena-memory --out "$out/memory.json"
+step "arena run" "$out/run/results.json" "$arena" run --out "$out/run"
 "$arena" report --quiet --out "$out/report" \
   --results "$out/run/results.json" --conformance "$out/conformance.json" \
   --overhead "$out/overhead.json" --memory "$out/memory.json"
@@ -56,7 +63,9 @@ trap 'rm -f "$tmp"' EXIT
   echo "# Snapshot of machine \`$machine\`"
   echo
   echo "Made $(date -u +%Y-%m-%dT%H:%MZ) from commit $commit by \`scripts/snapshot.sh $machine\`,"
-  echo "on $(nproc) CPUs this process could use. How long each step took (after the build):"
+  echo "on $(nproc) CPUs this process could use. How long each step took (after the build), and"
+  echo "its exit code (1: some cell failed, a check was not ok or an adapter cost more than"
+  echo "its tolerance; 3: too noisy to tell; the tables below say which):"
   echo
   printf '%s' "$steps"
   echo

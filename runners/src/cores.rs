@@ -125,7 +125,7 @@ fn threads() -> io::Result<Vec<i32>> {
 /// Confines every thread of this process, and so every thread started from
 /// now on, to the last `n` of the CPUs it may run on. The last rather than
 /// the first: CPU 0 commonly takes the machine's device interrupts, and on
-/// README's VM one-core cells on CPU 0 moved more from run to run (median
+/// the 2-vCPU VM of docs/method.md one-core cells on CPU 0 moved more from run to run (median
 /// 17–26 % over three pairs of runs) than on CPU 1 (12–15 %).
 pub fn confine(n: usize) -> Result<Cpus, CoresError> {
     let available = available()?;

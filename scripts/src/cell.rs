@@ -24,8 +24,7 @@ pub fn criterion(measure: &Measure, criterion_dir: &std::path::Path) -> Criterio
 }
 
 pub fn cell(args: CellArgs) -> anyhow::Result<()> {
-    let sizes = args.size.parse().map_err(|e| crate::Usage(format!("--size: {e}")))?;
-    let selection = Selection { runtimes: vec![args.runtime], workloads: vec![args.workload], sizes };
+    let selection = Selection { runtimes: vec![args.runtime], workloads: vec![args.workload], sizes: args.size };
     selection.check(["--runtime", "--workload"])?;
     let cpus = runners::cores::confine(args.cores).map_err(|e| crate::Usage(format!("--cores: {e}")))?;
     let harness = Harness {

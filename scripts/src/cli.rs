@@ -1,7 +1,13 @@
-//! Command-line arguments.
+//! Command-line arguments. Every value is parsed here, once, by clap into
+//! its type ([`SizeChoice`], [`GateSize`], [`Workers`], [`MeterChoice`],
+//! [`SelftestMode`]), so `--help` lists what a flag takes and a bad value is
+//! one line naming the flag before any command starts.
+use std::fmt;
 use std::path::PathBuf;
+use std::str::FromStr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use runners::harness::SizeChoice;
 
 /// Async Runtime Arena: benchmark async Rust runtimes side by side.
 #[derive(Debug, Parser)]
@@ -14,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the runtimes and workloads.
-    List,
+    List(ListArgs),
     /// Run a matrix of runtimes × workloads on one core and on all cores,
     /// print the tables, write JSON results and the report.
     Run(RunArgs),
@@ -74,6 +80,14 @@ pub const WARM_UP_MS: u64 = 50;
 pub const MEASURE_MS: u64 = 100;
 
 #[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print one JSON document (runtimes with their family, workloads,
+    /// contract checks, behaviour probes, families not built) instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct RunArgs {
     /// Runtimes to run (comma list or repeated) [default: all].
     #[arg(long = "runtime", value_delimiter = ',')]
@@ -83,7 +97,7 @@ pub struct RunArgs {
     pub workloads: Vec<String>,
     /// `quick` (one size per workload), `test`, `bench`, or sizes `N,N,…`.
     #[arg(long, default_value = "quick")]
-    pub size: String,
+    pub size: SizeChoice,
     /// Output directory: results.json, plus criterion's data under criterion/.
     #[arg(long, default_value = "target/arena")]
     pub out: PathBuf,
@@ -98,10 +112,10 @@ pub struct RunArgs {
     pub cores: Vec<usize>,
     /// Replaced by --cores (refused with a pointer to it).
     #[arg(long, hide = true)]
-    pub workers: Option<usize>,
+    pub workers: Option<Workers>,
     /// The report's tie margin: a cell within this many percent of its row's
     /// fastest is marked tied with it [default: 30, the run-to-run noise of a
-    /// quick matrix measured on README's machine].
+    /// quick matrix measured on docs/method.md's machine].
     #[arg(long)]
     pub tie_within: Option<f64>,
     #[command(flatten)]
@@ -126,7 +140,7 @@ pub struct CellArgs {
     #[arg(long)]
     pub workload: String,
     #[arg(long)]
-    pub size: String,
+    pub size: SizeChoice,
     #[arg(long)]
     pub criterion_dir: PathBuf,
     /// Confine this process to this many CPUs and give runtimes that many.
@@ -149,7 +163,7 @@ pub struct OverheadArgs {
     pub tolerance_pct: f64,
     /// Worker threads for multi-threaded runtimes [default: available cores].
     #[arg(long)]
-    pub workers: Option<usize>,
+    pub workers: Option<Workers>,
     /// Where to write the result as JSON.
     #[arg(long, default_value = "target/arena/overhead.json")]
     pub out: std::path::PathBuf,
@@ -187,7 +201,7 @@ pub struct ConformanceArgs {
     /// Worker threads for multi-threaded runtimes in contract checks
     /// [default: available cores]; probes always use one.
     #[arg(long)]
-    pub workers: Option<usize>,
+    pub workers: Option<Workers>,
 }
 
 #[derive(Debug, Args)]
@@ -223,7 +237,7 @@ pub struct ReportArgs {
     pub quiet: bool,
     /// A cell within this many percent of its row's fastest is marked tied
     /// with it [default: 30, the run-to-run noise of a quick matrix measured
-    /// on README's machine].
+    /// on docs/method.md's machine].
     #[arg(long)]
     pub tie_within: Option<f64>,
 }
@@ -251,7 +265,7 @@ pub struct ConformanceCellArgs {
     #[arg(long)]
     pub probe: Option<String>,
     #[arg(long)]
-    pub workers: Option<usize>,
+    pub workers: Option<Workers>,
 }
 
 #[derive(Debug, Args)]
@@ -268,7 +282,7 @@ pub struct GateWorkerArgs {
     #[arg(long)]
     pub inject: bool,
     #[arg(long)]
-    pub workers: Option<usize>,
+    pub workers: Option<Workers>,
 }
 
 #[derive(Debug, Args)]
@@ -310,15 +324,15 @@ pub struct CompareArgs {
     /// of the calibration].
     #[arg(long, requires = "base_bin")]
     pub aa_bin: Option<PathBuf>,
-    /// Runtimes to compare (comma list or repeated) [default: the regression set, see README].
+    /// Runtimes to compare (comma list or repeated) [default: the regression set, see docs/gate.md].
     #[arg(long = "runtime", value_delimiter = ',')]
     pub runtimes: Vec<String>,
-    /// Workloads to compare (comma list or repeated) [default: the regression set, see README].
+    /// Workloads to compare (comma list or repeated) [default: the regression set, see docs/gate.md].
     #[arg(long = "workload", value_delimiter = ',')]
     pub workloads: Vec<String>,
     /// `quick` (each workload's quick size) or one size for every workload.
     #[arg(long, default_value = "quick")]
-    pub size: String,
+    pub size: GateSize,
     /// A slowdown, in instruction counts, that fails the gate (percent).
     #[arg(long, default_value_t = 0.5)]
     pub threshold_instructions_pct: f64,
@@ -329,15 +343,15 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
     /// Seconds of sessions per wall-time cell (at least 20 sessions run,
-    /// about 55 s here; the self-test uses 150, see README).
+    /// about 55 s here; the self-test uses 150, see docs/gate.md).
     #[arg(long, default_value_t = 60.0)]
     pub budget_s: f64,
     /// Rounds per instruction-count cell (after a warm-up round).
     #[arg(long, default_value_t = 9)]
     pub instruction_rounds: usize,
-    /// `auto` (instruction counts where a cell allows them, else wall time) or `wall` (wall time everywhere).
-    #[arg(long, default_value = "auto")]
-    pub meter: String,
+    /// What to measure cells in.
+    #[arg(long, value_enum, default_value_t = MeterChoice::Auto)]
+    pub meter: MeterChoice,
     /// Seed for round orders and the bootstrap [default: from the clock].
     #[arg(long)]
     pub seed: Option<u64>,
@@ -347,7 +361,7 @@ pub struct CompareArgs {
     pub inject_pct: Option<f64>,
     /// Codegen units of the builds compare makes (`CARGO_PROFILE_RELEASE_CODEGEN_UNITS`)
     /// [default: 1, so that a change's size does not move with code it does not touch;
-    /// 16, the release profile's own, is what users ship: see README].
+    /// 16, the release profile's own, is what users ship: see docs/gate.md].
     #[arg(long)]
     pub codegen_units: Option<u32>,
     /// Where builds and worktrees go.
@@ -361,7 +375,7 @@ pub struct CompareArgs {
     pub markdown: bool,
     /// Worker threads for multi-threaded runtimes [default: available cores].
     #[arg(long)]
-    pub workers: Option<usize>,
+    pub workers: Option<Workers>,
 }
 
 #[derive(Debug, Args)]
@@ -374,10 +388,9 @@ pub struct GateSelftestArgs {
     /// long self-test can be spread over several sittings).
     #[arg(long)]
     pub resume: bool,
-    /// Modes to run (comma list or repeated): instructions-inject,
-    /// instructions-aa, wall-inject, wall-aa [default: all four].
-    #[arg(long = "mode", value_delimiter = ',')]
-    pub modes: Vec<String>,
+    /// Modes to run (comma list or repeated) [default: all four].
+    #[arg(long = "mode", value_enum, value_delimiter = ',')]
+    pub modes: Vec<SelftestMode>,
     /// The `arena` binary to compare with itself [default: this one].
     #[arg(long)]
     pub bin: Option<PathBuf>,
@@ -402,12 +415,12 @@ pub struct GateSelftestArgs {
     /// Workloads of the wall-time modes.
     #[arg(long = "wall-workload", value_delimiter = ',', default_value = "ping_pong")]
     pub wall_workloads: Vec<String>,
-    /// `arena compare --budget-s` for the wall-time modes (600: what 3 % took on README's 2-vCPU VM; ~10 min a run)
+    /// `arena compare --budget-s` for the wall-time modes (600: what 3 % took on docs/gate.md's 2-vCPU VM; ~10 min a run)
     #[arg(long, default_value_t = 600.0)]
     pub budget_s: f64,
     /// `arena compare --size`: `quick` or one size for every workload.
     #[arg(long, default_value = "quick")]
-    pub size: String,
+    pub size: GateSize,
     /// First run's seed; run i gets seed + i [default: from the clock].
     #[arg(long)]
     pub seed: Option<u64>,
@@ -416,12 +429,92 @@ pub struct GateSelftestArgs {
     pub out: PathBuf,
 }
 
-/// The runtime configuration `--workers` asks for: at least one worker,
-/// by default one per available core.
-pub fn config(workers: Option<usize>) -> Result<runners::Config, crate::Usage> {
-    match workers {
-        Some(0) => Err(crate::Usage("--workers: must be at least 1".into())),
-        Some(workers) => Ok(runners::Config { workers }),
-        None => Ok(runners::Config::default()),
+/// `--workers N`: worker threads for multi-threaded runtimes, at least one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workers(pub usize);
+
+impl FromStr for Workers {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.parse::<usize>() {
+            Ok(0) => Err("must be at least 1".into()),
+            Ok(n) => Ok(Workers(n)),
+            Err(_) => Err(format!("'{s}' is not a number of threads")),
+        }
+    }
+}
+
+/// The runtime configuration `--workers` asks for: by default one worker per
+/// available core.
+pub fn config(workers: Option<Workers>) -> runners::Config {
+    workers.map_or_else(runners::Config::default, |Workers(workers)| runners::Config { workers })
+}
+
+/// `arena compare --size`: each workload's quick size, or one size for all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateSize {
+    /// Each workload's quick size.
+    Quick,
+    /// This size for every workload.
+    Each(usize),
+}
+
+impl FromStr for GateSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "quick" => Ok(GateSize::Quick),
+            n => n
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .map(GateSize::Each)
+                .ok_or_else(|| format!("'{n}' is not quick or a positive size")),
+        }
+    }
+}
+
+impl fmt::Display for GateSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GateSize::Quick => f.write_str("quick"),
+            GateSize::Each(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// `arena compare --meter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MeterChoice {
+    /// Instruction counts where a cell allows them, else wall time.
+    Auto,
+    /// Wall time everywhere.
+    Wall,
+}
+
+/// A mode of `arena gate-selftest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SelftestMode {
+    /// Instruction counts, head slowed by --instructions-inject-pct: must be flagged every run.
+    InstructionsInject,
+    /// Instruction counts, head unchanged: must never be flagged.
+    InstructionsAa,
+    /// Wall time, head slowed by --wall-inject-pct: must be flagged in --wall-share of runs.
+    WallInject,
+    /// Wall time, head unchanged: must never be flagged.
+    WallAa,
+}
+
+impl SelftestMode {
+    /// The mode's name on the command line and in the tally.
+    pub fn name(self) -> &'static str {
+        match self {
+            SelftestMode::InstructionsInject => "instructions-inject",
+            SelftestMode::InstructionsAa => "instructions-aa",
+            SelftestMode::WallInject => "wall-inject",
+            SelftestMode::WallAa => "wall-aa",
+        }
     }
 }

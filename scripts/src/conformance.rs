@@ -37,7 +37,6 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     if args.probes.is_empty() && !args.checks.is_empty() {
         probe_names.clear();
     }
-    crate::cli::config(args.workers)?;
     let exe = std::env::current_exe().context("cannot find the arena executable")?;
     let jobs: Vec<(Layer, &str)> = (check_names.iter().map(|&c| (Layer::Contract, c)))
         .chain(probe_names.iter().map(|&p| (Layer::Profile, p)))
@@ -63,7 +62,7 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
             let mut cmd = Command::new(&exe);
             cmd.args(["conformance-cell", "--runtime", runtime, flag, name]);
             if let (Some(w), Layer::Contract) = (args.workers, layer) {
-                cmd.args(["--workers", &w.to_string()]);
+                cmd.args(["--workers", &w.0.to_string()]);
             }
             let ended = run_watched(cmd, timeout)?;
             let cell = match (layer, could_not_start(&ended, timeout)) {
@@ -196,7 +195,7 @@ fn profile_cell(runtime: &str, probe: &str, ended: &Ended, timeout: Duration) ->
 /// `broken: …` for a check, `observed: <outcome>` (after `detail: …`) for a
 /// probe, `unavailable: …` for either if the runtime cannot start here.
 pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
-    let config = crate::cli::config(args.workers)?;
+    let config = crate::cli::config(args.workers);
     // Started with the configuration the check or probe will use: async-std's
     // global executor keeps the thread count it was first started with.
     let start_config = if args.probe.is_some() { runners::profile::config() } else { config.clone() };

@@ -30,9 +30,13 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
     let args = match C::try_parse() {
         Ok(args) => args,
         Err(e) if e.use_stderr() => {
-            // clap's own message, first line only, with the hint on the same line.
-            let msg = e.to_string();
-            eprintln!("{} (try: {name} --help)", msg.lines().next().unwrap_or("error: bad arguments"));
+            match value_error(&e) {
+                Some(line) => eprintln!("error: {line}"),
+                // clap's own message, first line only, with the hint on the same line.
+                None => {
+                    eprintln!("{} (try: {name} --help)", e.to_string().lines().next().unwrap_or("error: bad arguments"))
+                }
+            }
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -48,5 +52,37 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
                 e.is::<Usage>() || e.is::<runners::harness::UnknownName>() || e.is::<reports::merge::NothingToReport>();
             ExitCode::from(if usage { 2 } else { 1 })
         }
+    }
+}
+
+/// A bad value of a flag, in the house style `--flag: why`: the parser's own
+/// reason (`--size: 'lots' is not test, quick, …`), or for a flag with a
+/// fixed set of values, `'x' is not a, b or c`. `None` for other errors
+/// (a missing or unknown flag), which clap words itself.
+fn value_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let flag = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => arg.split_whitespace().next().unwrap_or(arg).to_owned(),
+        _ => return None,
+    };
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) => v.clone(),
+        _ => return None,
+    };
+    match e.kind() {
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e).map(ToString::to_string)?;
+            Some(format!("{flag}: {why}"))
+        }
+        ErrorKind::InvalidValue => {
+            let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) else { return None };
+            let valid = match valid.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => return None,
+            };
+            Some(format!("{flag}: '{value}' is not {valid}"))
+        }
+        _ => None,
     }
 }

@@ -14,7 +14,6 @@ mod child;
 mod cli;
 mod compare;
 mod conformance;
-mod entry;
 mod overhead;
 mod report;
 mod run;
@@ -23,7 +22,7 @@ mod table;
 
 use std::process::ExitCode;
 
-use entry::Usage;
+use scripts::entry::{self, Usage};
 
 fn main() -> ExitCode {
     entry::main::<cli::Cli>("arena", try_main)
@@ -31,8 +30,12 @@ fn main() -> ExitCode {
 
 fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
     match args.command {
-        cli::Command::List => {
-            table::print_list();
+        cli::Command::List(args) => {
+            if args.json {
+                table::print_list_json()?;
+            } else {
+                table::print_list();
+            }
             Ok(ExitCode::SUCCESS)
         }
         cli::Command::Run(run) => run::run(run),

@@ -19,7 +19,7 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
     if !(args.tolerance_pct > 0.0 && args.tolerance_pct < 100.0) {
         return Err(Usage(format!("--tolerance-pct: '{}' is not between 0 and 100", args.tolerance_pct)).into());
     }
-    let config = crate::cli::config(args.workers)?;
+    let config = crate::cli::config(args.workers);
     let tolerance = args.tolerance_pct / 100.0;
     let (mut over, mut unsure, mut failed, mut saved) = (false, false, Vec::new(), Vec::new());
     let command = std::env::args().collect::<Vec<_>>().join(" ");

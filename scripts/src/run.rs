@@ -13,12 +13,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::{read_cell, read_estimate, write_json_atomic};
 use reports::merge::Inputs;
 use reports::schema::{Cell, RESULTS_SCHEMA, Results, Settings, Status};
-use runners::harness::{Selection, SizeChoice, WorkloadInfo};
+use runners::harness::{Selection, WorkloadInfo};
 
 use crate::Usage;
 use crate::child::run_watched;
 use crate::cli::RunArgs;
-use crate::entry::check_cores;
+use scripts::entry::check_cores;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let selection = selection(&args)?;
@@ -91,7 +91,7 @@ fn core_counts(args: &RunArgs) -> anyhow::Result<Vec<usize>> {
 /// The selection `args` ask for, checked: unknown names, sizes and too few
 /// samples are usage errors.
 pub fn selection(args: &RunArgs) -> anyhow::Result<Selection> {
-    let sizes: SizeChoice = args.size.parse().map_err(|e| Usage(format!("--size: {e}")))?;
+    let sizes = args.size.clone();
     if args.measure.samples < 10 {
         return Err(Usage(format!("--samples: criterion needs at least 10, got {}", args.measure.samples)).into());
     }

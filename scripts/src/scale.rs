@@ -13,8 +13,8 @@ use reports::schema::{SCALING_SCHEMA, ScalingResults, Status};
 
 use crate::Usage;
 use crate::cli::ScaleArgs;
-use crate::entry::check_cores;
 use crate::run::{measure, pairs, selection, settings};
+use scripts::entry::check_cores;
 
 pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
     let run = &args.run;

@@ -1,5 +1,6 @@
 //! `arena list`: the runtimes, workloads, contract checks and behaviour
-//! probes as terminal tables. (Results are printed by `reports::terminal`.)
+//! probes as terminal tables, or (`--json`) as one JSON document for
+//! scripts and tests. (Results are printed by `reports::terminal`.)
 use comfy_table::Table;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use runners::harness;
@@ -54,4 +55,49 @@ pub fn print_list() {
         t.add_row(vec![p.name, p.question]);
     }
     println!("{t}");
+}
+
+/// `arena list --json`: what `print_list` shows, as one JSON document.
+pub fn print_list_json() -> anyhow::Result<()> {
+    use serde_json::json;
+    let runtimes: Vec<_> = harness::runtimes()
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "family": runners::families::of(r.id).map(|f| f.feature),
+                "summary": r.summary,
+                "max_tasks": r.max_tasks,
+                "no_remote_spawn": r.no_remote_spawn,
+            })
+        })
+        .collect();
+    let workloads: Vec<_> = harness::workloads()
+        .iter()
+        .map(|w| {
+            json!({
+                "name": w.name,
+                "family": w.family,
+                "unit": w.unit,
+                "quick": w.sizes.quick,
+                "bench": w.sizes.bench,
+                "twin_of": w.twin_of,
+                "summary": w.summary,
+            })
+        })
+        .collect();
+    let checks: Vec<_> =
+        runners::conformance::checks().iter().map(|c| json!({ "name": c.name, "claim": c.claim })).collect();
+    let probes: Vec<_> =
+        runners::conformance::probes().iter().map(|p| json!({ "name": p.name, "question": p.question })).collect();
+    let not_built: Vec<_> = runners::families::not_built().map(|f| f.feature).collect();
+    let listing = json!({
+        "runtimes": runtimes,
+        "workloads": workloads,
+        "checks": checks,
+        "probes": probes,
+        "not_built": not_built,
+    });
+    println!("{}", serde_json::to_string_pretty(&listing)?);
+    Ok(())
 }

@@ -131,11 +131,32 @@ fn selftest(out: &Path, extra: &[&str]) -> Output {
 }
 
 #[test]
+fn help_lists_the_values_a_flag_takes() {
+    let help = |command: &str| {
+        let out = Command::new(ARENA).args([command, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{command} --help: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let compare = help("compare");
+    assert!(
+        compare.contains("auto: Instruction counts where a cell allows them") && compare.contains("wall: Wall time"),
+        "{compare}"
+    );
+    let selftest = help("gate-selftest");
+    for mode in ["instructions-inject", "instructions-aa", "wall-inject", "wall-aa"] {
+        assert!(selftest.contains(&format!("{mode}: ")), "{mode} missing from:\n{selftest}");
+    }
+}
+
+#[test]
 fn the_selftest_refuses_bad_input_in_one_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("selftest");
     for (args, message) in [
-        (vec!["--mode", "wall-ab"], "error: --mode: unknown mode 'wall-ab' (valid: instructions-inject,"),
+        (
+            vec!["--mode", "wall-ab"],
+            "error: --mode: 'wall-ab' is not instructions-inject, instructions-aa, wall-inject or wall-aa",
+        ),
         (vec!["--runs", "0"], "error: --runs: at least 1"),
         (vec!["--wall-inject-pct=-3"], "error: --wall-inject-pct: '-3' is not between 0 and 100"),
         (vec!["--bin", "/no/such/arena"], "error: --bin /no/such/arena: no such file"),
@@ -156,7 +177,7 @@ fn the_selftest_tallies_what_the_gate_decided() {
         &out,
         &[&["--runs", "2", "--mode", "instructions-inject,instructions-aa", "--seed", "7"], &cell[..]].concat(),
     );
-    let tally: reports::selftest::Selftest =
+    let tally: reports::gate::selftest::Selftest =
         serde_json::from_slice(&std::fs::read(out.join("selftest.json")).unwrap()).unwrap();
     if tally.modes.is_empty() {
         assert!(std::env::var_os("ARENA_REQUIRE_INSTRUCTIONS").is_none(), "skipped: {:?}", tally.skipped);
@@ -177,7 +198,7 @@ fn the_selftest_tallies_what_the_gate_decided() {
     let resume = ["--resume", "--runs", "3", "--mode", "instructions-aa", "--seed", "7"];
     let result = selftest(&out, &[&resume[..], &cell[..]].concat());
     assert_eq!(result.status.code(), Some(1), "{}", String::from_utf8_lossy(&result.stdout));
-    let tally = reports::files::read::<reports::selftest::Selftest>(&out.join("selftest.json")).unwrap();
+    let tally = reports::files::read::<reports::gate::selftest::Selftest>(&out.join("selftest.json")).unwrap();
     assert!(tally.unfinished() && !tally.passed);
     let aa = tally.modes.iter().find(|m| m.name == "instructions-aa").unwrap();
     assert_eq!(aa.runs.iter().map(|r| r.seed).collect::<Vec<_>>(), [7, 8, 9]);
@@ -189,5 +210,5 @@ fn the_selftest_tallies_what_the_gate_decided() {
     let other = [&resume[..], &["--instruction-runtime", "tokio-ct", "--instruction-workload", "ping_pong"]].concat();
     let args = [&other[..], &["--size", "400"]].concat();
     assert_refused(&selftest(&out, &args), "error: --resume: ");
-    assert_eq!(reports::files::read::<reports::selftest::Selftest>(&out.join("selftest.json")).unwrap(), tally);
+    assert_eq!(reports::files::read::<reports::gate::selftest::Selftest>(&out.join("selftest.json")).unwrap(), tally);
 }

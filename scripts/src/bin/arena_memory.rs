@@ -20,10 +20,8 @@ use clap::Parser;
 use reports::files::write_json_atomic;
 use reports::schema::{MEMORY_SCHEMA, MemoryCell, MemoryResults, StormCell};
 use runners::memory::{self, Skipped, Totals};
+use scripts::entry;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
-
-#[path = "../entry.rs"]
-mod entry;
 
 #[global_allocator]
 static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;

@@ -24,10 +24,10 @@ use self::process::{Launch, Worker};
 pub use self::selftest::selftest;
 pub use self::worker::worker;
 use crate::Usage;
-use crate::cli::CompareArgs;
+use crate::cli::{CompareArgs, GateSize, MeterChoice};
 
-/// The cells the gate compares by default, at their quick sizes (README,
-/// "Regression set"): every workload without timers on the one-thread
+/// The cells the gate compares by default, at their quick sizes
+/// (docs/gate.md, "How it works"): every workload without timers on the one-thread
 /// runtimes, in instruction counts (exact and cheap), and message passing
 /// and spawning on the multi-threaded runtimes in wall time (each costs
 /// `--budget-s`, and every wall-time cell added widens the others'
@@ -65,7 +65,7 @@ struct Settings {
 
 /// The codegen units the gate builds with unless told: one, so that the
 /// compiler's partitioning of a crate into units cannot move a change's
-/// size (measured: README, "Codegen units").
+/// size (measured: docs/gate.md, "Codegen units").
 const CODEGEN_UNITS: u32 = 1;
 
 /// A percentage flag's value as a fraction, if it lies strictly between 0 and 100.
@@ -83,23 +83,11 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
     if args.instruction_rounds < 3 {
         return Err(Usage("--instruction-rounds: at least 3".into()));
     }
-    let force_wall = match args.meter.as_str() {
-        "auto" => false,
-        "wall" => true,
-        other => return Err(Usage(format!("--meter: '{other}' is not auto or wall"))),
+    let force_wall = args.meter == MeterChoice::Wall;
+    let size = match args.size {
+        GateSize::Quick => None,
+        GateSize::Each(n) => Some(n),
     };
-    let size = match args.size.as_str() {
-        "quick" => None,
-        n => Some(
-            n.parse::<usize>()
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or_else(|| Usage(format!("--size: '{n}' is not quick or a positive size")))?,
-        ),
-    };
-    if args.workers == Some(0) {
-        return Err(Usage("--workers: must be at least 1".into()));
-    }
     let codegen_units = match (args.codegen_units, args.base_bin.is_some()) {
         (Some(_), true) => return Err(Usage("--codegen-units: --base-bin/--head-bin are built already".into())),
         (Some(0), false) => return Err(Usage("--codegen-units: at least 1".into())),
@@ -114,7 +102,7 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
         force_wall,
         size,
         inject: args.inject_pct.map(|p| pct("--inject-pct", p)).transpose()?,
-        workers: args.workers,
+        workers: args.workers.map(|w| w.0),
         codegen_units,
     })
 }
@@ -237,7 +225,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let control_lines = reports::controls::apply(&mut measured);
+    let control_lines = reports::gate::controls::apply(&mut measured);
     let verdict = Verdict::overall(measured.iter().map(|c| c.verdict));
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let run = GateRun {
@@ -602,7 +590,7 @@ fn calibrate_counted_burn(workers: &mut [Worker], iters: u64, target: f64) -> Re
 mod tests {
     use super::*;
 
-    /// README's regression set: real names, instruction counts exactly on
+    /// The regression set: real names, instruction counts exactly on
     /// the one-thread runtimes, nothing the runtime refuses at quick size.
     #[test]
     fn the_regression_set_counts_instructions_where_it_says() {

@@ -1,7 +1,7 @@
 //! `arena gate-selftest`: the gate's proof on this machine. It runs
 //! `arena compare` on one binary against itself, `--runs` times per mode, in
 //! child processes exactly as CI would, and tallies the verdicts from each
-//! run's `gate.json` (`reports::selftest`):
+//! run's `gate.json` (`reports::gate::selftest`):
 //!
 //! * `instructions-inject`: head slowed by 1 % (instruction counts) must be
 //!   flagged in every run, on every cell;
@@ -24,11 +24,11 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use reports::files::{read, write_atomic, write_json_atomic};
 use reports::gate::GateRun;
-use reports::selftest::{self, Expect, ModeTally, Selftest};
+use reports::gate::selftest::{self, Expect, ModeTally, Selftest};
 
 use super::pct;
 use crate::Usage;
-use crate::cli::GateSelftestArgs;
+use crate::cli::{GateSelftestArgs, SelftestMode};
 
 /// A mode of the self-test.
 struct Mode {
@@ -37,8 +37,6 @@ struct Mode {
     inject: Option<f64>,
     expect: Expect,
 }
-
-const MODES: [&str; 4] = ["instructions-inject", "instructions-aa", "wall-inject", "wall-aa"];
 
 fn modes(args: &GateSelftestArgs) -> Result<Vec<Mode>, Usage> {
     let instructions = pct("--instructions-inject-pct", args.instructions_inject_pct)?;
@@ -49,18 +47,18 @@ fn modes(args: &GateSelftestArgs) -> Result<Vec<Mode>, Usage> {
     if args.runs == 0 {
         return Err(Usage("--runs: at least 1".into()));
     }
-    for m in &args.modes {
-        if !MODES.contains(&m.as_str()) {
-            return Err(Usage(format!("--mode: unknown mode '{m}' (valid: {})", MODES.join(", "))));
-        }
-    }
     let all = [
-        Mode { name: MODES[0], wall: false, inject: Some(instructions), expect: Expect::Always },
-        Mode { name: MODES[1], wall: false, inject: None, expect: Expect::Never },
-        Mode { name: MODES[2], wall: true, inject: Some(wall), expect: Expect::AtLeast(args.wall_share) },
-        Mode { name: MODES[3], wall: true, inject: None, expect: Expect::Never },
+        (SelftestMode::InstructionsInject, false, Some(instructions), Expect::Always),
+        (SelftestMode::InstructionsAa, false, None, Expect::Never),
+        (SelftestMode::WallInject, true, Some(wall), Expect::AtLeast(args.wall_share)),
+        (SelftestMode::WallAa, true, None, Expect::Never),
     ];
-    Ok(all.into_iter().filter(|m| args.modes.is_empty() || args.modes.iter().any(|n| n == m.name)).collect())
+    let picked = |mode: &SelftestMode| args.modes.is_empty() || args.modes.contains(mode);
+    Ok(all
+        .into_iter()
+        .filter(|(mode, ..)| picked(mode))
+        .map(|(mode, wall, inject, expect)| Mode { name: mode.name(), wall, inject, expect })
+        .collect())
 }
 
 pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {

@@ -6,7 +6,7 @@ use runners::gate::{Spec, serve};
 use crate::cli::GateWorkerArgs;
 
 pub fn worker(args: GateWorkerArgs) -> anyhow::Result<ExitCode> {
-    let config = crate::cli::config(args.workers)?;
+    let config = crate::cli::config(args.workers);
     let spec = Spec {
         runtime: args.runtime,
         workload: args.workload,

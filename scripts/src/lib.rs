@@ -1,0 +1,6 @@
+//! What the `arena` and `arena-memory` binaries share, compiled once: how a
+//! command line is parsed and an error becomes one line and an exit code
+//! ([`entry`]).
+#![warn(missing_docs, missing_debug_implementations)]
+
+pub mod entry;

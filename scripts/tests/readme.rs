@@ -1,0 +1,111 @@
+//! The counts README quotes ("12 runtimes in 8 families", "46 workloads in 10
+//! families", "10 checks", "21 probes"), and any that ARCHITECTURE.md or docs/
+//! quote, against what `arena list --json` says the registry holds, so the
+//! pages cannot drift from the code. Built only with
+//! every runtime family (Cargo.toml's `required-features`): a one-family
+//! binary lists fewer runtimes, and README counts the default build.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+/// `arena list --json`, parsed.
+fn listing() -> serde_json::Value {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_arena")).args(["list", "--json"]).output().expect("run arena list --json");
+    assert!(out.status.success(), "arena list --json failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("arena list --json prints one JSON document")
+}
+
+fn items<'a>(listing: &'a serde_json::Value, key: &str) -> &'a Vec<serde_json::Value> {
+    listing[key].as_array().unwrap_or_else(|| panic!("arena list --json has no array '{key}'"))
+}
+
+/// How many distinct values `field` takes across `listing[key]`.
+fn distinct(listing: &serde_json::Value, key: &str, field: &str) -> usize {
+    let values: BTreeSet<&str> = items(listing, key)
+        .iter()
+        .map(|item| item[field].as_str().unwrap_or_else(|| panic!("an entry of '{key}' has no string '{field}'")))
+        .collect();
+    values.len()
+}
+
+/// Every `N <noun>` in `text` (N in digits), and every `N <noun> in M families`,
+/// as (noun, N, Some(M)).
+fn quoted_counts(text: &str) -> Vec<(String, usize, Option<usize>)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut found = Vec::new();
+    for (i, pair) in words.windows(2).enumerate() {
+        let Ok(n) = pair[0].trim_start_matches('(').parse::<usize>() else { continue };
+        let noun = pair[1].trim_end_matches([',', '.', ';', ':', ')']);
+        if !["runtimes", "workloads", "checks", "probes"].contains(&noun) {
+            continue;
+        }
+        let families = match words.get(i + 2..i + 5) {
+            Some([of, m, fam]) if *of == "in" && fam.trim_end_matches([',', '.', ';', ':']) == "families" => {
+                m.parse().ok()
+            }
+            _ => None,
+        };
+        found.push((noun.to_owned(), n, families));
+    }
+    found
+}
+
+#[test]
+fn readme_quotes_the_registry_counts() {
+    let listing = listing();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("read README.md");
+    let expected = |noun: &str| -> (usize, usize) {
+        match noun {
+            "runtimes" => (items(&listing, "runtimes").len(), distinct(&listing, "runtimes", "family")),
+            "workloads" => (items(&listing, "workloads").len(), distinct(&listing, "workloads", "family")),
+            "checks" => (items(&listing, "checks").len(), 0),
+            "probes" => (items(&listing, "probes").len(), 0),
+            other => unreachable!("{other}"),
+        }
+    };
+    let found = quoted_counts(&readme);
+    for noun in ["runtimes", "workloads", "checks", "probes"] {
+        assert!(found.iter().any(|(n, ..)| n == noun), "README quotes no count of {noun}; this test expects one");
+    }
+    // Every other page that quotes a count must agree too.
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut pages = vec![("README.md".to_owned(), readme.clone())];
+    pages.push(("ARCHITECTURE.md".to_owned(), std::fs::read_to_string(format!("{root}/ARCHITECTURE.md")).unwrap()));
+    for entry in std::fs::read_dir(format!("{root}/docs")).expect("read docs/") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push((
+                format!("docs/{}", path.file_name().unwrap().to_string_lossy()),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    for (page, text) in &pages {
+        for (noun, n, families) in quoted_counts(text) {
+            let (count, family_count) = expected(&noun);
+            assert_eq!(n, count, "{page} says {n} {noun}; arena list --json has {count}");
+            if let Some(m) = families {
+                assert_eq!(
+                    m, family_count,
+                    "{page} says {n} {noun} in {m} families; arena list --json has {family_count}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn quoted_counts_reads_what_readme_writes() {
+    let found =
+        quoted_counts("12 runtimes in 8 families, each; and 46 workloads. Also (21 probes) and 10 checks: x 3 cores");
+    assert_eq!(
+        found,
+        vec![
+            ("runtimes".to_owned(), 12, Some(8)),
+            ("workloads".to_owned(), 46, None),
+            ("probes".to_owned(), 21, None),
+            ("checks".to_owned(), 10, None),
+        ]
+    );
+}
