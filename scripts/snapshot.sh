@@ -79,16 +79,18 @@ echo "snapshot: $dest/summary.md"
 
 mkdir -p docs
 if command -v chromium >/dev/null 2>&1; then
-  png=$(mktemp docs/.report.png.XXXXXX)
+  # chromium picks the image format from the file name: draw into report.png in a
+  # directory of our own, then move it into place.
+  drawn=$(mktemp -d)
   if chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-    --window-size=1366,900 --screenshot="$png" "file://$PWD/$out/report/index.html" \
-    >/dev/null 2>&1 && [ -s "$png" ]; then
-    mv "$png" docs/report.png
+    --window-size=1366,1500 --screenshot="$drawn/report.png" "file://$PWD/$out/report/index.html" \
+    >/dev/null 2>&1 && [ -s "$drawn/report.png" ]; then
+    mv "$drawn/report.png" docs/report.png
     echo "picture: docs/report.png"
   else
-    rm -f "$png"
     echo "picture: chromium could not draw the report; docs/report.png left as it was" >&2
   fi
+  rm -rf "$drawn"
 else
   echo "picture: no chromium on PATH; docs/report.png left as it was" >&2
 fi
