@@ -109,3 +109,79 @@ fn quoted_counts_reads_what_readme_writes() {
         ]
     );
 }
+
+/// The pages a newcomer reads: README, ARCHITECTURE, docs/ and the snapshots.
+fn pages() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let mut pages = vec![root.join("README.md"), root.join("ARCHITECTURE.md")];
+    for dir in ["docs", "results"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    pages.push(path);
+                }
+            }
+        }
+    }
+    pages
+}
+
+/// A heading's anchor as GitHub makes it: lower case, punctuation dropped
+/// (hyphens and underscores kept), spaces to hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Every `](target)` in `text` that is not a web address.
+fn links(text: &str) -> Vec<&str> {
+    text.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split([')', ' ']).next())
+        .filter(|t| !t.starts_with("http://") && !t.starts_with("https://"))
+        .collect()
+}
+
+#[test]
+fn every_link_between_the_pages_reaches_a_file_and_heading() {
+    let pages = pages();
+    assert!(pages.len() > 6, "README, ARCHITECTURE, docs/ and results/ pages: {pages:?}");
+    let anchors = |path: &std::path::Path| -> Vec<String> {
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines()
+            .filter_map(|l| l.trim_start_matches('#').strip_prefix(' ').filter(|_| l.starts_with('#')))
+            .map(anchor)
+            .collect()
+    };
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for link in links(&text) {
+            let (file, heading) = link.split_once('#').unwrap_or((link, ""));
+            let target = if file.is_empty() { page.clone() } else { page.parent().unwrap().join(file) };
+            assert!(target.exists(), "{}: link to {link}, which does not exist", page.display());
+            if !heading.is_empty() && target.extension().is_some_and(|e| e == "md") {
+                assert!(
+                    anchors(&target).iter().any(|a| a == heading),
+                    "{}: link to {link}, no such heading",
+                    page.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn anchors_are_made_as_github_makes_them() {
+    assert_eq!(anchor("The regression gate (`arena compare`)"), "the-regression-gate-arena-compare");
+    assert_eq!(anchor("How far to trust a quick matrix"), "how-far-to-trust-a-quick-matrix");
+    assert_eq!(links("see [a](docs/a.md#x), [b](https://x.org) and ![c](c.png \"t\")"), ["docs/a.md#x", "c.png"]);
+}
