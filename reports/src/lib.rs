@@ -31,6 +31,7 @@ pub mod legacy;
 pub mod markdown;
 pub mod merge;
 pub mod model;
+pub mod protocol;
 pub mod ranks;
 pub mod schema;
 pub mod terminal;

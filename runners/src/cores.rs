@@ -2,7 +2,7 @@
 //! checking that every thread stayed on them, and the process's CPU time.
 //!
 //! A matrix compares runtimes on the same number of cores. The process that
-//! measures a cell (`arena cell`, a bench binary) calls [`confine`] before it
+//! measures a cell (a child of `arena run`, a bench binary) calls [`confine`] before it
 //! starts any runtime. Linux threads inherit the CPU affinity of the thread
 //! that creates them ("A child created via fork(2) inherits its parent's CPU
 //! affinity mask", sched_setaffinity(2); `pthread_create(3)`: the new thread

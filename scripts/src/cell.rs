@@ -1,14 +1,15 @@
-//! `arena cell`: one runtime × workload pair, measured in this process on
-//! `--cores` cores. `arena run` starts one of these per pair and core count
-//! so that a crash or hang stays inside it, and so that the confinement to
-//! its CPUs (set first, before any runtime starts a thread) is the process's own.
+//! One runtime × workload pair, measured in a child process of `arena run`
+//! ([`reports::protocol::Request::Cell`]) on its cores: a crash or hang
+//! stays inside it, and the confinement to its CPUs (set first, before any
+//! runtime starts a thread) is the process's own.
 use std::time::Duration;
 
 use anyhow::Context;
 use criterion::Criterion;
-use runners::harness::{Harness, Selection};
+use reports::protocol::{Reply, Request};
+use runners::harness::{Harness, Selection, SizeChoice};
 
-use crate::cli::{CellArgs, Measure};
+use crate::cli::Measure;
 
 /// criterion configured for a quick matrix: short times, no plots, fewer
 /// bootstrap resamples (enough for a 95 % interval on 10 samples).
@@ -23,18 +24,31 @@ pub fn criterion(measure: &Measure, criterion_dir: &std::path::Path) -> Criterio
         .with_output_color(false)
 }
 
-pub fn cell(args: CellArgs) -> anyhow::Result<()> {
-    let selection = Selection { runtimes: vec![args.runtime], workloads: vec![args.workload], sizes: args.size };
-    selection.check(["--runtime", "--workload"])?;
-    let cpus = runners::cores::confine(args.cores).map_err(|e| crate::Usage(format!("--cores: {e}")))?;
+/// Serves a [`Request::Cell`]: confines this process, measures, and says
+/// [`Reply::Measured`] (the records are in the request's directory), or
+/// [`Reply::Refused`] for a name or core count this build cannot take.
+pub fn cell(request: Request) -> anyhow::Result<Reply> {
+    let Request::Cell { runtime, workload, sizes, cores, criterion_dir, warm_up_ms, measure_ms, samples } = request
+    else {
+        anyhow::bail!("cell: not a cell request: {request:?}");
+    };
+    let selection = Selection { runtimes: vec![runtime], workloads: vec![workload], sizes: SizeChoice::Fixed(sizes) };
+    if let Err(e) = selection.check(["runtime", "workload"]) {
+        return Ok(Reply::Refused { why: e.to_string() });
+    }
+    let cpus = match runners::cores::confine(cores) {
+        Ok(cpus) => cpus,
+        Err(e) => return Ok(Reply::Refused { why: format!("cores: {e}") }),
+    };
     let harness = Harness {
-        config: runners::Config { workers: args.cores },
-        criterion_dir: args.criterion_dir.clone(),
+        config: runners::Config { workers: cores },
+        criterion_dir: criterion_dir.clone(),
         selection,
         confined: Some(cpus),
-        samples: args.measure.samples.max(10),
+        samples: samples.max(10),
     };
-    let mut c = criterion(&args.measure, &args.criterion_dir);
+    let measure = Measure { warm_up_ms, measure_ms, samples };
+    let mut c = criterion(&measure, &criterion_dir);
     harness.run(&mut c).context("writing cell records")?;
-    Ok(())
+    Ok(Reply::Measured)
 }

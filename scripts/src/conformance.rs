@@ -13,18 +13,10 @@ use runners::conformance::{checks, expectation, probes, runtime_ids};
 use runners::harness::pick;
 use runners::profile::compare;
 
-use crate::Usage;
-use crate::child::{Ended, run_watched};
-use crate::cli::{ConformanceArgs, ConformanceCellArgs};
+use reports::protocol::{Reply, Request};
+use scripts::child::{Ended, run_watched};
 
-/// What a check's cell process prints last: `ok`, or `broken: <why>`.
-const OK: &str = "ok";
-const BROKEN: &str = "broken: ";
-/// What a probe's cell process prints: its detail, then its outcome last.
-const DETAIL: &str = "detail: ";
-const OBSERVED: &str = "observed: ";
-/// What a cell process prints when its runtime cannot start here.
-const UNAVAILABLE: &str = "unavailable: ";
+use crate::cli::{ConformanceArgs, Workers};
 
 pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let runtimes = pick("--runtime", &args.runtimes, runtime_ids())?;
@@ -54,17 +46,18 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
             bar.set_message(format!("{name} on {runtime}"));
-            let (flag, timeout) = match layer {
-                Layer::Contract => ("--check", args.timeout_s),
-                Layer::Profile => ("--probe", args.probe_timeout_s),
+            let (runtime_id, name_owned) = (runtime.to_owned(), name.to_owned());
+            let (request, timeout) = match layer {
+                Layer::Contract => (
+                    Request::Check { runtime: runtime_id, check: name_owned, workers: args.workers.map(|w| w.0) },
+                    args.timeout_s,
+                ),
+                Layer::Profile => (Request::Probe { runtime: runtime_id, probe: name_owned }, args.probe_timeout_s),
             };
             let timeout = Duration::from_secs(timeout.max(1));
             let mut cmd = Command::new(&exe);
-            cmd.args(["conformance-cell", "--runtime", runtime, flag, name]);
-            if let (Some(w), Layer::Contract) = (args.workers, layer) {
-                cmd.args(["--workers", &w.0.to_string()]);
-            }
-            let ended = run_watched(cmd, timeout)?;
+            cmd.arg("child");
+            let ended = run_watched(cmd, &request, timeout)?;
             let cell = match (layer, could_not_start(&ended, timeout)) {
                 (_, Some(why)) => {
                     bar.println(format!("{runtime}: {why}; its cells are unavailable"));
@@ -109,8 +102,10 @@ fn died(ended: &Ended, timeout: Duration) -> Option<(Outcome, String)> {
 
 /// `unavailable: <why>` if the cell process found its runtime unable to start.
 fn could_not_start(ended: &Ended, timeout: Duration) -> Option<String> {
-    let last = ended.stdout.lines().last()?;
-    (ended.failure(timeout).is_none() && last.starts_with(UNAVAILABLE)).then(|| last.to_owned())
+    match ended.answer() {
+        Some(Reply::Unavailable { why }) if ended.failure(timeout).is_none() => Some(format!("unavailable: {why}")),
+        _ => None,
+    }
 }
 
 /// A cell not run because its runtime cannot start here; `why` reads
@@ -132,10 +127,10 @@ fn unavailable_cell(runtime: &str, layer: Layer, check: &str, why: &str) -> Conf
 }
 
 fn contract_cell(runtime: &str, check: &str, ended: &Ended, timeout: Duration) -> ConformanceCell {
-    let (outcome, detail) = match (died(ended, timeout), ended.stdout.lines().last()) {
+    let (outcome, detail) = match (died(ended, timeout), ended.answer()) {
         (Some((outcome, why)), _) => (outcome, Some(why)),
-        (None, Some(OK)) => (Outcome::Ok, None),
-        (None, Some(line)) if line.starts_with(BROKEN) => (Outcome::Broken, Some(line.to_owned())),
+        (None, Some(Reply::Held)) => (Outcome::Ok, None),
+        (None, Some(Reply::Broken { why })) => (Outcome::Broken, Some(format!("broken: {why}"))),
         (None, other) => (Outcome::Aborted, Some(format!("aborted: no verdict from the check: {other:?}"))),
     };
     let layer = Layer::Contract;
@@ -151,16 +146,10 @@ fn contract_cell(runtime: &str, check: &str, ended: &Ended, timeout: Duration) -
 }
 
 fn profile_cell(runtime: &str, probe: &str, ended: &Ended, timeout: Duration) -> ConformanceCell {
-    let last = ended.stdout.lines().last().unwrap_or_default();
-    let (mut outcome, observed, mut detail) = match died(ended, timeout) {
-        Some((outcome, why)) => (outcome, why, None),
-        None => match last.strip_prefix(OBSERVED) {
-            Some(seen) => {
-                let detail = ended.stdout.lines().find_map(|l| l.strip_prefix(DETAIL)).map(str::to_owned);
-                (Outcome::Ok, seen.to_owned(), detail)
-            }
-            None => (Outcome::Aborted, format!("aborted: no outcome from the probe: {last:?}"), None),
-        },
+    let (mut outcome, observed, mut detail) = match (died(ended, timeout), ended.answer()) {
+        (Some((outcome, why)), _) => (outcome, why, None),
+        (None, Some(Reply::Observed { outcome, detail })) => (Outcome::Ok, outcome.clone(), detail.clone()),
+        (None, other) => (Outcome::Aborted, format!("aborted: no outcome from the probe: {other:?}"), None),
     };
     let expected = match expectation(runtime, probe) {
         Ok(e) => Some(e.expected),
@@ -191,42 +180,34 @@ fn profile_cell(runtime: &str, probe: &str, ended: &Ended, timeout: Duration) ->
     }
 }
 
-/// One check or probe on one runtime, in this process: prints `ok` or
-/// `broken: …` for a check, `observed: <outcome>` (after `detail: …`) for a
-/// probe, `unavailable: …` for either if the runtime cannot start here.
-pub fn cell(args: ConformanceCellArgs) -> anyhow::Result<ExitCode> {
-    let config = crate::cli::config(args.workers);
-    // Started with the configuration the check or probe will use: async-std's
-    // global executor keeps the thread count it was first started with.
-    let start_config = if args.probe.is_some() { runners::profile::config() } else { config.clone() };
-    match runners::conformance::starts(&args.runtime, &start_config) {
-        None => return Err(Usage(format!("no runtime '{}'", args.runtime)).into()),
-        Some(Err(why)) => {
-            println!("{UNAVAILABLE}{}", why.replace('\n', " "));
-            return Ok(ExitCode::SUCCESS);
-        }
+/// In a child (`arena child`): one check or probe on one runtime, answered
+/// [`Reply::Held`] or [`Reply::Broken`] for a check, [`Reply::Observed`] for a
+/// probe, [`Reply::Unavailable`] for either if the runtime cannot start here,
+/// [`Reply::Refused`] for a name this build does not have.
+pub fn cell(request: Request) -> Reply {
+    let (runtime, config) = match &request {
+        Request::Check { runtime, workers, .. } => (runtime, crate::cli::config(workers.map(Workers))),
+        // Started with the configuration the probe will use: async-std's
+        // global executor keeps the thread count it was first started with.
+        Request::Probe { runtime, .. } => (runtime, runners::profile::config()),
+        other => return Reply::Refused { why: format!("not a conformance request: {other:?}") },
+    };
+    match runners::conformance::starts(runtime, &config) {
+        None => return Reply::Refused { why: format!("no runtime '{runtime}'") },
+        Some(Err(why)) => return Reply::Unavailable { why },
         Some(Ok(())) => {}
     }
-    if let Some(probe) = &args.probe {
-        let seen = runners::conformance::observe(&args.runtime, probe)
-            .ok_or_else(|| Usage(format!("no probe '{probe}' on runtime '{}'", args.runtime)))?;
-        if let Some(detail) = &seen.detail {
-            println!("{DETAIL}{}", detail.replace('\n', " "));
-        }
-        println!("{OBSERVED}{}", seen.outcome.replace('\n', " "));
-        return Ok(ExitCode::SUCCESS);
-    }
-    let check = args.check.as_deref().unwrap_or_default();
-    match runners::conformance::run(&args.runtime, check, &config) {
-        None => Err(Usage(format!("no check '{check}' on runtime '{}'", args.runtime)).into()),
-        Some(Ok(())) => {
-            println!("{OK}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Err(why)) => {
-            println!("{BROKEN}{}", why.replace('\n', " "));
-            Ok(ExitCode::SUCCESS)
-        }
+    match &request {
+        Request::Probe { probe, .. } => match runners::conformance::observe(runtime, probe) {
+            None => Reply::Refused { why: format!("no probe '{probe}' on runtime '{runtime}'") },
+            Some(seen) => Reply::Observed { outcome: seen.outcome, detail: seen.detail },
+        },
+        Request::Check { check, .. } => match runners::conformance::run(runtime, check, &config) {
+            None => Reply::Refused { why: format!("no check '{check}' on runtime '{runtime}'") },
+            Some(Ok(())) => Reply::Held,
+            Some(Err(why)) => Reply::Broken { why },
+        },
+        _ => unreachable!("matched above"),
     }
 }
 

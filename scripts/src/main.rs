@@ -2,7 +2,7 @@
 //! through criterion into a table and a JSON results file.
 //!
 //! `arena run` runs each runtime × workload pair in a child process of its
-//! own (`arena cell`, hidden), under a watchdog: a runtime that panics, gives
+//! own (`arena child`, hidden), under a watchdog: a runtime that panics, gives
 //! a wrong answer or hangs becomes a failed cell, not a failed run.
 //!
 //! Exit codes: 0 every selected cell measured or skipped for a declared
@@ -10,7 +10,6 @@
 //! the tolerance; for `conformance`: some check not ok); 2 bad usage or
 //! input; 3 (`overhead`) too noisy to tell.
 mod cell;
-mod child;
 mod cli;
 mod compare;
 mod conformance;
@@ -22,6 +21,7 @@ mod table;
 
 use std::process::ExitCode;
 
+use reports::protocol::{Reply, Request};
 use scripts::entry::{self, Usage};
 
 fn main() -> ExitCode {
@@ -41,13 +41,23 @@ fn try_main(args: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Run(run) => run::run(run),
         cli::Command::Scale(args) => scale::scale(args),
         cli::Command::Overhead(args) => overhead::overhead(args),
-        cli::Command::Cell(cell) => cell::cell(cell).map(|()| ExitCode::SUCCESS),
         cli::Command::Conformance(args) => conformance::conformance(args),
-        cli::Command::ConformanceCell(args) => conformance::cell(args),
+        cli::Command::Child => scripts::child::serve(child).map(|()| ExitCode::SUCCESS),
         cli::Command::Report(args) => report::report(args),
         cli::Command::Agreement(args) => report::agreement(args),
         cli::Command::Compare(args) => compare::compare(*args),
         cli::Command::GateWorker(args) => compare::worker(args),
         cli::Command::GateSelftest(args) => compare::selftest(args),
+    }
+}
+
+/// What this process answers as a child of another `arena`.
+fn child(request: Request) -> anyhow::Result<Reply> {
+    match request {
+        Request::Cell { .. } => cell::cell(request),
+        Request::Check { .. } | Request::Probe { .. } => Ok(conformance::cell(request)),
+        Request::Storm { .. } => {
+            Ok(Reply::Refused { why: "spawn storms are arena-memory's (arena-memory --child)".into() })
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! `arena run`: the quick matrices, one per core count (by default one core,
 //! then every core this process may use). One child process per runtime ×
-//! workload pair and core count (`arena cell --cores N`, which confines
+//! workload pair and core count (`arena child`, asked for a cell on N cores, which confines
 //! itself to N CPUs), one at a time so cells do not compete for cores, each
 //! under a watchdog; then the cells are collected with criterion's
 //! estimates into `results.json`, and the report is written from it.
@@ -12,13 +12,15 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::{read_cell, read_estimate, write_json_atomic};
 use reports::merge::Inputs;
+use reports::protocol::{Reply, Request};
 use reports::schema::{Cell, RESULTS_SCHEMA, Results, Settings, Status};
 use runners::harness::{Selection, WorkloadInfo};
 
-use crate::Usage;
-use crate::child::run_watched;
-use crate::cli::RunArgs;
+use scripts::child::run_watched;
 use scripts::entry::check_cores;
+
+use crate::Usage;
+use crate::cli::RunArgs;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let selection = selection(&args)?;
@@ -146,6 +148,8 @@ pub fn pairs(selection: &Selection) -> Vec<Pair> {
     pairs
 }
 
+/// Measures one pair in a child process (`arena child`, a
+/// [`Request::Cell`]); why it failed, if it did.
 fn run_child(
     exe: &Path,
     args: &RunArgs,
@@ -154,17 +158,27 @@ fn run_child(
     (workload, runtime, sizes): (&str, &str, &[usize]),
     timeout: Duration,
 ) -> anyhow::Result<Option<String>> {
-    let sizes = sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
     let m = &args.measure;
+    let request = Request::Cell {
+        runtime: runtime.to_owned(),
+        workload: workload.to_owned(),
+        sizes: sizes.to_vec(),
+        cores,
+        criterion_dir: criterion_dir.to_owned(),
+        warm_up_ms: m.warm_up_ms,
+        measure_ms: m.measure_ms,
+        samples: m.samples,
+    };
     let mut cmd = Command::new(exe);
-    cmd.args(["cell", "--runtime", runtime, "--workload", workload, "--size", &sizes]);
-    cmd.arg("--criterion-dir").arg(criterion_dir);
-    cmd.args(["--warm-up-ms", &m.warm_up_ms.to_string(), "--measure-ms", &m.measure_ms.to_string()]);
-    cmd.args(["--samples", &m.samples.to_string(), "--cores", &cores.to_string()]);
+    cmd.arg("child");
     // criterion works out a default output directory at start-up, through
     // `cargo metadata` unless this is set; it is overridden anyway.
     cmd.env("CARGO_TARGET_DIR", &args.out);
-    Ok(run_watched(cmd, timeout)?.failure(timeout))
+    let ended = run_watched(cmd, &request, timeout)?;
+    Ok(match ended.answer() {
+        Some(Reply::Refused { why }) => Some(format!("refused: {why}")),
+        _ => ended.failure(timeout),
+    })
 }
 
 /// The cell as the child left it, with criterion's estimate; a cell the

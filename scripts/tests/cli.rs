@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use reports::files::read_results;
+use reports::protocol::{Reply, Request};
 use reports::schema::{RESULTS_SCHEMA, Status};
 
 mod common;
@@ -166,6 +167,53 @@ fn a_cell_that_hangs_becomes_a_failed_cell_and_exit_1() {
     let results = read_results(&dir.path().join("results.json")).unwrap();
     assert_eq!(results.cells.len(), 1);
     assert_eq!(results.cells[0].status, Status::Failed("hang: still running after 1 s, stopped".into()));
+}
+
+/// `arena child` with `request` on its stdin: its exit code, its replies, its stderr.
+fn child(request: &Request) -> (Option<i32>, Vec<Reply>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arena"))
+        .arg("child")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    reports::protocol::send(&mut child.stdin.take().unwrap(), request).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    let replies = stdout.lines().map(|l| reports::protocol::receive(l).unwrap_or_else(|e| panic!("{e}"))).collect();
+    (out.status.code(), replies, stderr(&out))
+}
+
+#[test]
+fn a_child_answers_in_messages_and_reports_its_own_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |workload: &str, size: usize| Request::Cell {
+        runtime: "tokio-ct".into(),
+        workload: workload.into(),
+        sizes: vec![size],
+        cores: 1,
+        criterion_dir: dir.path().to_owned(),
+        warm_up_ms: 10,
+        measure_ms: 10,
+        samples: 10,
+    };
+    // Every line on stdout is a message, though criterion printed its report: that went to stderr.
+    let (code, replies, stderr) = child(&cell("ping_pong", 10));
+    assert_eq!((code, replies), (Some(0), vec![Reply::Measured]), "{stderr}");
+    assert!(stderr.contains("ping_pong/tokio-ct/10"), "criterion's own report: {stderr}");
+    // `ring` at size 0 (which `arena run` never asks for: sizes are positive) indexes an empty ring.
+    let (code, replies, _) = child(&cell("ring", 0));
+    assert_eq!(code, Some(101));
+    let [Reply::Panicked { message, location }] = &replies[..] else { panic!("{replies:?}") };
+    assert!(
+        message.contains("index out of bounds") && location.as_deref().is_some_and(|l| l.contains(".rs:")),
+        "{replies:?}"
+    );
+    // A name this build does not have is refused in a message.
+    let (code, replies, _) = child(&Request::Probe { runtime: "tokio-ct".into(), probe: "no_such_probe".into() });
+    assert_eq!(code, Some(0));
+    assert!(matches!(&replies[..], [Reply::Refused { why }] if why.contains("no_such_probe")), "{replies:?}");
 }
 
 #[test]

@@ -14,13 +14,15 @@
 use std::alloc::System;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use reports::files::write_json_atomic;
+use reports::protocol::{Reply, Request};
 use reports::schema::{MEMORY_SCHEMA, MemoryCell, MemoryResults, StormCell};
 use runners::memory::{self, Skipped, Totals};
-use scripts::entry;
+use scripts::{child, entry};
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
 #[global_allocator]
@@ -51,9 +53,10 @@ struct Args {
     /// Where to write the JSON.
     #[arg(long, default_value = "target/arena/memory.json")]
     out: PathBuf,
-    /// Run one runtime's storm in this process and print its peaks (used by the parent).
+    /// Serve one request of a parent `arena-memory` in this process (a spawn
+    /// storm): arena-protocol/1, the request on stdin, the replies on stdout.
     #[arg(long, hide = true)]
-    storm_child: Option<String>,
+    child: bool,
 }
 
 fn totals() -> Totals {
@@ -65,6 +68,9 @@ fn main() -> ExitCode {
 }
 
 fn try_main(args: Args) -> anyhow::Result<ExitCode> {
+    if args.child {
+        return child::serve(storm_child).map(|()| ExitCode::SUCCESS);
+    }
     if args.workers.is_some() {
         bail!(entry::Usage("--workers: replaced by --cores (every runtime gets the same cores)".into()));
     }
@@ -76,9 +82,6 @@ fn try_main(args: Args) -> anyhow::Result<ExitCode> {
     let runtime_ids = runners::harness::runtimes().iter().map(|r| r.id).collect();
     let runtimes = runners::harness::pick("--runtime", &args.runtimes, runtime_ids)?;
     runners::harness::pick("--workload", &args.workloads, memory::WORKLOADS.to_vec())?;
-    if let Some(id) = &args.storm_child {
-        return storm_child(id, &config);
-    }
 
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);
@@ -149,13 +152,16 @@ fn storm_line(c: &StormCell) -> String {
     }
 }
 
+/// How long one runtime's storm may take before the watchdog stops it.
+const STORM_TIMEOUT: Duration = Duration::from_secs(600);
+
 /// Runs runtime `id`'s storm in a child process and reads its answer.
 fn storm_cell(id: &str, cores: usize) -> anyhow::Result<StormCell> {
     let exe = std::env::current_exe().context("finding this executable to run the storm in a child")?;
     let mut cmd = Command::new(exe);
-    cmd.args(["--storm-child", id, "--cores", &cores.to_string()]);
-    let out = cmd.output().with_context(|| format!("starting the storm child for {id}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    cmd.arg("--child");
+    let request = Request::Storm { runtime: id.to_owned(), cores };
+    let ended = child::run_watched(cmd, &request, STORM_TIMEOUT)?;
     let mut cell = StormCell {
         runtime: id.to_owned(),
         tasks: memory::STORM as u64,
@@ -163,31 +169,30 @@ fn storm_cell(id: &str, cores: usize) -> anyhow::Result<StormCell> {
         peak_bytes: None,
         note: None,
     };
-    let answer = stdout.lines().rev().find_map(|l| l.strip_prefix("storm: "));
-    match answer.map(|a| a.split_whitespace().collect::<Vec<_>>()) {
-        Some(words) if words.len() == 2 && words.iter().all(|w| w.parse::<u64>().is_ok()) => {
-            cell.before_bytes = words[0].parse().ok();
-            cell.peak_bytes = words[1].parse().ok();
+    match (ended.failure(STORM_TIMEOUT), ended.answer()) {
+        (None, Some(Reply::Storm { before, peak })) => {
+            cell.before_bytes = Some(*before);
+            cell.peak_bytes = Some(*peak);
         }
-        _ => match answer {
-            Some(why) => cell.note = Some(why.to_owned()),
-            None => {
-                let stderr = String::from_utf8_lossy(&out.stderr);
-                let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no output");
-                cell.note = Some(format!("FAILED: the child died ({}): {last}", out.status));
-            }
-        },
+        (None, Some(Reply::NoStorm { why })) => cell.note = Some(why.clone()),
+        (None, other) => cell.note = Some(format!("FAILED: the child gave no storm: {other:?}")),
+        (Some(why), _) => cell.note = Some(format!("FAILED: the child died: {why}")),
     }
     Ok(cell)
 }
 
-/// In the child: one storm, its answer on stdout as `storm: <before> <peak>`
-/// or `storm: <why not>`.
-fn storm_child(id: &str, config: &runners::Config) -> anyhow::Result<ExitCode> {
-    match memory::storm(id, config) {
-        None => bail!("--storm-child: unknown runtime '{id}'"),
-        Some(Ok([before, peak])) => println!("storm: {before} {peak}"),
-        Some(Err(why)) => println!("storm: {why}"),
+/// In the child: one storm on its cores, answered [`Reply::Storm`] with its
+/// peaks, or [`Reply::NoStorm`] with why not.
+fn storm_child(request: Request) -> anyhow::Result<Reply> {
+    let Request::Storm { runtime, cores } = request else {
+        return Ok(Reply::Refused { why: format!("arena-memory serves spawn storms, not {request:?}") });
+    };
+    if let Err(e) = runners::cores::confine(cores) {
+        return Ok(Reply::Refused { why: format!("cores: {e}") });
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(match memory::storm(&runtime, &runners::Config { workers: cores }) {
+        None => Reply::Refused { why: format!("unknown runtime '{runtime}'") },
+        Some(Ok([before, peak])) => Reply::Storm { before, peak },
+        Some(Err(why)) => Reply::NoStorm { why: why.to_string() },
+    })
 }

@@ -53,15 +53,14 @@ pub enum Command {
     /// (protocol arena-gate/1; used by `compare`).
     #[command(hide = true)]
     GateWorker(GateWorkerArgs),
-    /// Run one contract check on one runtime in this process (used by `conformance`).
+    /// Serve one request of a parent `arena` (`arena run`'s cells,
+    /// `arena conformance`'s checks and probes) in this process:
+    /// arena-protocol/1, the request on stdin, the replies on stdout.
     #[command(hide = true)]
-    ConformanceCell(ConformanceCellArgs),
-    /// Run one runtime × workload pair in this process (used by `run`).
-    #[command(hide = true)]
-    Cell(CellArgs),
+    Child,
 }
 
-/// Measurement settings shared by `run` and `cell`.
+/// criterion settings of `run` (and `scale`), which its cells are given.
 #[derive(Debug, Clone, Args)]
 pub struct Measure {
     /// criterion warm-up per cell, milliseconds.
@@ -132,23 +131,6 @@ pub struct ScaleArgs {
     /// The most cores to sweep to [default: the cores this process may use].
     #[arg(long)]
     pub max_cores: Option<usize>,
-}
-
-#[derive(Debug, Args)]
-pub struct CellArgs {
-    #[arg(long)]
-    pub runtime: String,
-    #[arg(long)]
-    pub workload: String,
-    #[arg(long)]
-    pub size: SizeChoice,
-    #[arg(long)]
-    pub criterion_dir: PathBuf,
-    /// Confine this process to this many CPUs and give runtimes that many.
-    #[arg(long)]
-    pub cores: usize,
-    #[command(flatten)]
-    pub measure: Measure,
 }
 
 #[derive(Debug, Args)]
@@ -255,18 +237,6 @@ pub struct AgreementArgs {
     /// The tie margin whose "apart" is checked, percent [default: 30, the report's].
     #[arg(long)]
     pub tie_within: Option<f64>,
-}
-
-#[derive(Debug, Args)]
-pub struct ConformanceCellArgs {
-    #[arg(long)]
-    pub runtime: String,
-    #[arg(long, required_unless_present = "probe", conflicts_with = "probe")]
-    pub check: Option<String>,
-    #[arg(long)]
-    pub probe: Option<String>,
-    #[arg(long)]
-    pub workers: Option<Workers>,
 }
 
 #[derive(Debug, Args)]

@@ -1,0 +1,224 @@
+//! The one protocol between Arena's processes (`arena-protocol/1`). A parent
+//! starts a child (`arena child`, `arena-memory --child`), writes one
+//! [`Request`] on its stdin as a line of JSON, and reads the child's
+//! [`Reply`]s from its stdout, one JSON line each. Both sides use these types,
+//! so neither parses the other's prose: what a child prints besides (criterion's
+//! report, a runtime's warnings) goes to its stderr, which a parent only keeps
+//! for a person to read — quoting its last line when a child died without a
+//! word (an abort sends nothing).
+//!
+//! A child reports its own panics ([`Reply::Panicked`], from a panic hook it
+//! installs before it serves), so a parent learns why a child failed from a
+//! message, not from the text of a panic.
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The protocol's name, for messages about it.
+pub const PROTOCOL: &str = "arena-protocol/1";
+
+/// What a parent asks of a child: the first and only line of its stdin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "kebab-case")]
+pub enum Request {
+    /// `arena run`: measure one runtime × workload pair at these sizes, in a
+    /// process confined to `cores` CPUs (criterion's and Arena's records go to
+    /// `criterion_dir`). Answered by [`Reply::Measured`].
+    Cell {
+        /// Runtime id.
+        runtime: String,
+        /// Workload name.
+        workload: String,
+        /// The sizes to measure.
+        sizes: Vec<usize>,
+        /// The CPUs to confine the process to, and the runtime's workers.
+        cores: usize,
+        /// Where criterion writes.
+        criterion_dir: PathBuf,
+        /// criterion's warm-up, milliseconds.
+        warm_up_ms: u64,
+        /// criterion's measurement time, milliseconds.
+        measure_ms: u64,
+        /// criterion's samples.
+        samples: usize,
+    },
+    /// `arena conformance`: one contract check on one runtime. Answered by
+    /// [`Reply::Held`], [`Reply::Broken`] or [`Reply::Unavailable`].
+    Check {
+        /// Runtime id.
+        runtime: String,
+        /// Check name.
+        check: String,
+        /// Workers for multi-threaded runtimes (default: the available cores).
+        workers: Option<usize>,
+    },
+    /// `arena conformance`: one behaviour probe on one runtime. Answered by
+    /// [`Reply::Observed`] or [`Reply::Unavailable`].
+    Probe {
+        /// Runtime id.
+        runtime: String,
+        /// Probe name.
+        probe: String,
+    },
+    /// `arena-memory`: one runtime's spawn storm in a fresh process on `cores`
+    /// CPUs. Answered by [`Reply::Storm`] or [`Reply::NoStorm`].
+    Storm {
+        /// Runtime id.
+        runtime: String,
+        /// The CPUs to confine the process to, and the runtime's workers.
+        cores: usize,
+    },
+}
+
+/// What a child tells its parent: one JSON line each on its stdout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reply", rename_all = "kebab-case")]
+pub enum Reply {
+    /// The child panicked (said by its panic hook, before it unwinds): what,
+    /// and where. A child can panic and still answer (a runtime that contains
+    /// a task's panic); a parent uses this only when no answer came.
+    Panicked {
+        /// The panic's message.
+        message: String,
+        /// `file:line:column`, when known.
+        location: Option<String>,
+    },
+    /// The request named something this build does not have, or cannot do.
+    Refused {
+        /// Why, in one line, naming what was asked.
+        why: String,
+    },
+    /// The runtime cannot start on this machine (no io_uring, …).
+    Unavailable {
+        /// Its error.
+        why: String,
+    },
+    /// A cell's sizes were measured; the records are in its `criterion_dir`.
+    Measured,
+    /// A contract check held.
+    Held,
+    /// A contract check saw the contract broken.
+    Broken {
+        /// What it saw.
+        why: String,
+    },
+    /// What a probe saw.
+    Observed {
+        /// The named outcome.
+        outcome: String,
+        /// Anything else it saw, for the matrix's hover text.
+        detail: Option<String>,
+    },
+    /// A spawn storm's peak resident set before and after, bytes.
+    Storm {
+        /// Before the storm.
+        before: u64,
+        /// At its peak.
+        peak: u64,
+    },
+    /// A spawn storm that did not run on this runtime, and why (capped,
+    /// unavailable).
+    NoStorm {
+        /// Why.
+        why: String,
+    },
+}
+
+impl Reply {
+    /// Whether this reply answers a request (every reply but a panic report).
+    pub fn is_answer(&self) -> bool {
+        !matches!(self, Reply::Panicked { .. })
+    }
+}
+
+/// A line that is not a message of this protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError {
+    /// The line, cut to 200 characters.
+    pub line: String,
+    /// serde's reason.
+    pub why: String,
+}
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not a message of {PROTOCOL} ({}): {}", self.why, self.line)
+    }
+}
+
+impl std::error::Error for ProtocolError {}
+
+/// Writes `message` as one line of JSON and flushes.
+pub fn send<T: Serialize>(out: &mut dyn Write, message: &T) -> io::Result<()> {
+    let mut line = serde_json::to_vec(message).map_err(io::Error::other)?;
+    line.push(b'\n');
+    out.write_all(&line)?;
+    out.flush()
+}
+
+/// Reads one message from one line.
+pub fn receive<T: DeserializeOwned>(line: &str) -> Result<T, ProtocolError> {
+    serde_json::from_str(line.trim_end())
+        .map_err(|e| ProtocolError { line: line.chars().take(200).collect(), why: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_survives_a_line_of_json() {
+        let requests = [
+            Request::Cell {
+                runtime: "tokio-ct".into(),
+                workload: "ping_pong".into(),
+                sizes: vec![10, 100],
+                cores: 2,
+                criterion_dir: "target/x y".into(),
+                warm_up_ms: 50,
+                measure_ms: 100,
+                samples: 10,
+            },
+            Request::Check { runtime: "smol-mt".into(), check: "no_lost_wakeups".into(), workers: Some(3) },
+            Request::Probe { runtime: "glommio".into(), probe: "spawn_order".into() },
+            Request::Storm { runtime: "threads".into(), cores: 1 },
+        ];
+        for request in requests {
+            let mut line = Vec::new();
+            send(&mut line, &request).unwrap();
+            let text = String::from_utf8(line).unwrap();
+            assert_eq!(text.matches('\n').count(), 1, "one line: {text}");
+            assert_eq!(receive::<Request>(&text).unwrap(), request);
+        }
+        let replies = [
+            Reply::Panicked { message: "two\nlines".into(), location: Some("a.rs:1:2".into()) },
+            Reply::Refused { why: "no check 'x'".into() },
+            Reply::Unavailable { why: "io_uring".into() },
+            Reply::Measured,
+            Reply::Held,
+            Reply::Broken { why: "lost 3 of 10".into() },
+            Reply::Observed { outcome: "1234 (FIFO)".into(), detail: None },
+            Reply::Storm { before: 1, peak: 2 },
+            Reply::NoStorm { why: "capped".into() },
+        ];
+        for reply in replies {
+            let mut line = Vec::new();
+            send(&mut line, &reply).unwrap();
+            let text = String::from_utf8(line).unwrap();
+            assert_eq!(text.matches('\n').count(), 1, "one line: {text}");
+            assert_eq!(receive::<Reply>(&text).unwrap(), reply);
+        }
+    }
+
+    #[test]
+    fn a_line_of_prose_is_an_error_that_quotes_it() {
+        let err = receive::<Reply>("thread 'main' panicked at src/x.rs:1:1:").unwrap_err();
+        assert!(err.to_string().starts_with("not a message of arena-protocol/1 ("), "{err}");
+        assert!(err.to_string().ends_with("thread 'main' panicked at src/x.rs:1:1:"), "{err}");
+        assert!(receive::<Reply>(r#"{"reply": "teleported"}"#).is_err());
+        assert!(!Reply::Panicked { message: String::new(), location: None }.is_answer());
+        assert!(Reply::Held.is_answer());
+    }
+}
