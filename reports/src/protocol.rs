@@ -10,8 +10,16 @@
 //! A child reports its own panics ([`Reply::Panicked`], from a panic hook it
 //! installs before it serves), so a parent learns why a child failed from a
 //! message, not from the text of a panic.
+//!
+//! The gate worker (`arena gate-worker`) speaks words instead, `arena-gate/1`
+//! ([`GateCommand`], [`GateAnswer`]): `arena compare --base REV` drives the
+//! workers of binaries built from older revisions, which speak only that. Its
+//! words are defined here too, once, written and read by the same types on
+//! both sides.
+use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -164,6 +172,107 @@ pub fn receive<T: DeserializeOwned>(line: &str) -> Result<T, ProtocolError> {
         .map_err(|e| ProtocolError { line: line.chars().take(200).collect(), why: e.to_string() })
 }
 
+/// The gate worker's protocol: after the worker's [`GateAnswer::Ready`], one
+/// [`GateCommand`] a line on its stdin, one [`GateAnswer`] a line on its stdout.
+pub const GATE_PROTOCOL: &str = "arena-gate/1";
+
+/// A gate driver's command to its worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateCommand {
+    /// Run one batch of `iters` runs (at least one); answered with its cost
+    /// in the worker's meter.
+    Run {
+        /// Runs in the batch.
+        iters: u64,
+    },
+    /// Burn `units` of work at the start of every batch from now on (the
+    /// self-test's injection; only a worker started with it takes this).
+    BurnBatch {
+        /// Units to burn.
+        units: u64,
+    },
+    /// How many nanoseconds burning `units` takes (median of five).
+    BurnCost {
+        /// Units to time.
+        units: u64,
+    },
+    /// Stop.
+    Quit,
+}
+
+impl fmt::Display for GateCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GateCommand::Run { iters } => write!(f, "run {iters}"),
+            GateCommand::BurnBatch { units } => write!(f, "burn-batch {units}"),
+            GateCommand::BurnCost { units } => write!(f, "burn-cost {units}"),
+            GateCommand::Quit => f.write_str("quit"),
+        }
+    }
+}
+
+impl FromStr for GateCommand {
+    type Err = ProtocolError;
+
+    fn from_str(line: &str) -> Result<Self, ProtocolError> {
+        let bad = |why: &str| ProtocolError { line: line.chars().take(200).collect(), why: why.to_owned() };
+        let mut words = line.split_whitespace();
+        let (verb, number) = (words.next(), words.next().map(str::parse::<u64>));
+        if words.next().is_some() {
+            return Err(bad("one word and at most one number"));
+        }
+        match (verb, number) {
+            (Some("run"), Some(Ok(iters))) if iters > 0 => Ok(GateCommand::Run { iters }),
+            (Some("burn-batch"), Some(Ok(units))) => Ok(GateCommand::BurnBatch { units }),
+            (Some("burn-cost"), Some(Ok(units))) => Ok(GateCommand::BurnCost { units }),
+            (Some("quit"), None) => Ok(GateCommand::Quit),
+            _ => Err(bad("not run N (N > 0), burn-batch N, burn-cost N or quit")),
+        }
+    }
+}
+
+/// A gate worker's answer to its driver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateAnswer {
+    /// The cell is built and warmed; the worker measures in `meter`.
+    Ready {
+        /// `instructions`, `callgrind` or `wall`.
+        meter: String,
+    },
+    /// A command's number: a batch's cost, a burn's nanoseconds, or 0.
+    Value(u64),
+    /// The worker cannot go on, and why (one line).
+    Error(String),
+}
+
+impl fmt::Display for GateAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GateAnswer::Ready { meter } => write!(f, "ready {GATE_PROTOCOL} {meter}"),
+            GateAnswer::Value(value) => write!(f, "ok {value}"),
+            GateAnswer::Error(why) => write!(f, "error {}", why.replace('\n', " ")),
+        }
+    }
+}
+
+impl FromStr for GateAnswer {
+    type Err = ProtocolError;
+
+    fn from_str(line: &str) -> Result<Self, ProtocolError> {
+        let bad = |why: String| ProtocolError { line: line.chars().take(200).collect(), why };
+        let (verb, rest) = line.trim_end().split_once(' ').unwrap_or((line.trim_end(), ""));
+        match verb {
+            "ready" => match rest.split_once(' ') {
+                Some((GATE_PROTOCOL, meter)) if !meter.is_empty() => Ok(GateAnswer::Ready { meter: meter.to_owned() }),
+                _ => Err(bad(format!("a worker that does not speak {GATE_PROTOCOL}"))),
+            },
+            "ok" => rest.parse().map(GateAnswer::Value).map_err(|_| bad("ok without a number".into())),
+            "error" => Ok(GateAnswer::Error(rest.to_owned())),
+            _ => Err(bad("not ready, ok or error".into())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +329,35 @@ mod tests {
         assert!(receive::<Reply>(r#"{"reply": "teleported"}"#).is_err());
         assert!(!Reply::Panicked { message: String::new(), location: None }.is_answer());
         assert!(Reply::Held.is_answer());
+    }
+
+    #[test]
+    fn the_gate_words_read_back_as_written() {
+        for command in [
+            GateCommand::Run { iters: 7 },
+            GateCommand::BurnBatch { units: 0 },
+            GateCommand::BurnCost { units: 123 },
+            GateCommand::Quit,
+        ] {
+            assert_eq!(command.to_string().parse::<GateCommand>().unwrap(), command);
+        }
+        for bad in ["run 0", "run", "run 3 4", "quit now", "burn-batch x", "", "walk 3"] {
+            assert!(bad.parse::<GateCommand>().is_err(), "{bad:?}");
+        }
+        // What binaries of earlier revisions write and read, byte for byte.
+        assert_eq!(GateCommand::BurnBatch { units: 5 }.to_string(), "burn-batch 5");
+        assert_eq!(GateAnswer::Ready { meter: "wall".into() }.to_string(), "ready arena-gate/1 wall");
+        for answer in [
+            GateAnswer::Ready { meter: "callgrind".into() },
+            GateAnswer::Value(0),
+            GateAnswer::Value(u64::MAX),
+            GateAnswer::Error("not applicable: no spawning from outside threads".into()),
+        ] {
+            assert_eq!(answer.to_string().parse::<GateAnswer>().unwrap(), answer);
+        }
+        assert_eq!(GateAnswer::Error("two\nlines".into()).to_string(), "error two lines");
+        let older = "ready arena-gate/0 wall".parse::<GateAnswer>().unwrap_err();
+        assert!(older.to_string().contains("does not speak arena-gate/1"), "{older}");
+        assert!("ok twelve".parse::<GateAnswer>().is_err());
     }
 }

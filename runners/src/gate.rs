@@ -59,14 +59,12 @@ use std::time::Instant;
 
 use perf_event::Builder;
 use perf_event::events::Hardware;
+use reports::protocol::{GateAnswer, GateCommand, ProtocolError};
 use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
 
 use crate::harness::{RuntimeInfo, UnknownName, WorkloadInfo};
 use crate::slowdown::{burn, burn_batch, set_batch_burn};
 use crate::{Adapter, RuntimeVisitor};
-
-/// The protocol's name and version, in the worker's `ready` line.
-pub const PROTOCOL: &str = "arena-gate/1";
 
 /// The measured region's name as callgrind reports it (`--toggle-collect`,
 /// `--dump-after`; callgrind matches `--dump-after` only by exact name).
@@ -201,7 +199,7 @@ impl fmt::Display for GateError {
             GateError::Start(e) => e.fmt(f),
             GateError::WrongAnswer(e) => e.fmt(f),
             GateError::Counter(e) => write!(f, "instruction counter: {e}"),
-            GateError::Protocol(line) => write!(f, "not an {PROTOCOL} command: '{line}'"),
+            GateError::Protocol(why) => why.fmt(f),
             GateError::Io(e) => write!(f, "talking to the driver: {e}"),
         }
     }
@@ -279,30 +277,6 @@ impl<R: Runtime> WorkloadVisitor for FindWorkload<'_, '_, R> {
     }
 }
 
-/// A driver's command.
-enum Command {
-    Run(u64),
-    BurnBatch(u64),
-    BurnCost(u64),
-    Quit,
-}
-
-fn parse(line: &str) -> Result<Command, GateError> {
-    let bad = || GateError::Protocol(line.to_owned());
-    let mut words = line.split_whitespace();
-    let command = match (words.next(), words.next().map(str::parse::<u64>)) {
-        (Some("run"), Some(Ok(iters))) if iters > 0 => Command::Run(iters),
-        (Some("burn-batch"), Some(Ok(units))) => Command::BurnBatch(units),
-        (Some("burn-cost"), Some(Ok(units))) => Command::BurnCost(units),
-        (Some("quit"), None) => Command::Quit,
-        _ => return Err(bad()),
-    };
-    match words.next() {
-        None => Ok(command),
-        Some(_) => Err(bad()),
-    }
-}
-
 fn serve_cell<R: Runtime, W: Workload>(
     spec: &Spec,
     input: &mut dyn BufRead,
@@ -318,21 +292,21 @@ fn serve_cell<R: Runtime, W: Workload>(
         Meter::Wall | Meter::Callgrind => None,
     };
     batch::<R, W>(&rt, size, 1).map_err(GateError::WrongAnswer)?;
-    writeln!(out, "ready {PROTOCOL} {}", spec.meter)?;
+    writeln!(out, "{}", GateAnswer::Ready { meter: spec.meter.to_string() })?;
     out.flush()?;
     for line in input.lines() {
         let line = line?;
-        let command = parse(&line)?;
-        if !spec.inject && matches!(command, Command::BurnBatch(_) | Command::BurnCost(_)) {
+        let command: GateCommand = line.parse().map_err(|e: ProtocolError| GateError::Protocol(e.to_string()))?;
+        if !spec.inject && matches!(command, GateCommand::BurnBatch { .. } | GateCommand::BurnCost { .. }) {
             return Err(GateError::Protocol(format!("{line} (this worker was started without injection)")));
         }
         let value = match command {
-            Command::Quit => break,
-            Command::BurnBatch(units) => {
+            GateCommand::Quit => break,
+            GateCommand::BurnBatch { units } => {
                 set_batch_burn(units);
                 0
             }
-            Command::BurnCost(units) => {
+            GateCommand::BurnCost { units } => {
                 let mut nanos: Vec<u64> = (0..5)
                     .map(|_| {
                         let start = Instant::now();
@@ -343,7 +317,7 @@ fn serve_cell<R: Runtime, W: Workload>(
                 nanos.sort_unstable();
                 nanos[2]
             }
-            Command::Run(iters) => match counter.as_mut() {
+            GateCommand::Run { iters } => match counter.as_mut() {
                 Some(counter) => {
                     let fail = |e: io::Error| GateError::Counter(e.to_string());
                     counter.reset().map_err(fail)?;
@@ -365,7 +339,7 @@ fn serve_cell<R: Runtime, W: Workload>(
                 }
             },
         };
-        writeln!(out, "ok {value}")?;
+        writeln!(out, "{}", GateAnswer::Value(value))?;
         out.flush()?;
     }
     Ok(())

@@ -7,7 +7,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
-use runners::gate::{Meter, PROTOCOL, REGION};
+use reports::protocol::{GateAnswer, GateCommand};
+use runners::gate::{Meter, REGION};
 
 /// How long a worker may take to start or to answer one command.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
@@ -93,42 +94,43 @@ impl Worker {
             }
         });
         let mut worker = Worker { child, stdin, lines, callgrind_out, dumps: 0, log };
-        let ready = worker.answer()?;
-        let want = format!("ready {PROTOCOL} {}", l.meter);
-        if ready != want {
-            return Err(format!("expected '{want}', got '{ready}' (an older arena without this protocol?)"));
+        match worker.answer() {
+            Ok(GateAnswer::Ready { meter }) if meter == l.meter.name() => Ok(worker),
+            Ok(other) => Err(format!("expected the worker ready to measure in {}, got '{other}'", l.meter)),
+            Err(e) => Err(e),
         }
-        Ok(worker)
     }
 
-    /// The next line, or why there is none.
-    fn answer(&mut self) -> Result<String, String> {
-        match self.lines.recv_timeout(ANSWER_TIMEOUT) {
-            Ok(line) => match line.strip_prefix("error ") {
-                Some(e) => Err(e.to_owned()),
-                None => Ok(line),
-            },
+    /// The worker's next answer (an error answer as `Err`), or why there is none.
+    fn answer(&mut self) -> Result<GateAnswer, String> {
+        let line = match self.lines.recv_timeout(ANSWER_TIMEOUT) {
+            Ok(line) => line,
             Err(RecvTimeoutError::Timeout) => {
-                Err(format!("no answer in {} s (hung? see {})", ANSWER_TIMEOUT.as_secs(), self.log.display()))
+                return Err(format!("no answer in {} s (hung? see {})", ANSWER_TIMEOUT.as_secs(), self.log.display()));
             }
             Err(RecvTimeoutError::Disconnected) => {
                 let status = self.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
-                Err(format!("worker ended ({status}); see {}", self.log.display()))
+                return Err(format!("worker ended ({status}); see {}", self.log.display()));
             }
+        };
+        match line.parse::<GateAnswer>() {
+            Ok(GateAnswer::Error(why)) => Err(why),
+            Ok(answer) => Ok(answer),
+            Err(e) => Err(format!("{e} (an arena too old or too new for this driver?)")),
         }
     }
 
-    fn ask(&mut self, command: &str) -> Result<u64, String> {
+    fn ask(&mut self, command: GateCommand) -> Result<u64, String> {
         writeln!(self.stdin, "{command}").map_err(|e| format!("worker gone: {e}; see {}", self.log.display()))?;
-        let line = self.answer()?;
-        line.strip_prefix("ok ")
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| format!("expected 'ok <number>', got '{line}'"))
+        match self.answer()? {
+            GateAnswer::Value(value) => Ok(value),
+            other => Err(format!("expected a number for '{command}', got '{other}'")),
+        }
     }
 
     /// Runs one batch of `iters` runs; its cost in the worker's meter.
     pub fn run(&mut self, iters: u64) -> Result<f64, String> {
-        let value = self.ask(&format!("run {iters}"))?;
+        let value = self.ask(GateCommand::Run { iters })?;
         let Some(out) = &self.callgrind_out else { return Ok(value as f64) };
         self.dumps += 1;
         let dump = PathBuf::from(format!("{}.{}", out.display(), self.dumps));
@@ -144,18 +146,18 @@ impl Worker {
 
     /// Sets the work an injected worker burns at the start of every batch.
     pub fn burn_batch(&mut self, units: u64) -> Result<(), String> {
-        self.ask(&format!("burn-batch {units}")).map(drop)
+        self.ask(GateCommand::BurnBatch { units }).map(drop)
     }
 
     /// Nanoseconds an injected worker takes to burn `units` units.
     pub fn burn_cost(&mut self, units: u64) -> Result<u64, String> {
-        self.ask(&format!("burn-cost {units}"))
+        self.ask(GateCommand::BurnCost { units })
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        let _ = writeln!(self.stdin, "quit");
+        let _ = writeln!(self.stdin, "{}", GateCommand::Quit);
         for _ in 0..100 {
             if let Ok(Some(_)) = self.child.try_wait() {
                 break;

@@ -1,6 +1,7 @@
 //! `arena gate-worker`: one cell of one build, serving `runners::gate`'s protocol.
 use std::process::ExitCode;
 
+use reports::protocol::GateAnswer;
 use runners::gate::{Spec, serve};
 
 use crate::cli::GateWorkerArgs;
@@ -18,7 +19,7 @@ pub fn worker(args: GateWorkerArgs) -> anyhow::Result<ExitCode> {
     match serve(&spec, &mut std::io::stdin().lock(), &mut std::io::stdout().lock()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            println!("error {e}");
+            println!("{}", GateAnswer::Error(e.to_string()));
             eprintln!("error: {e}");
             Ok(ExitCode::FAILURE)
         }
