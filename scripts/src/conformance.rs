@@ -8,13 +8,12 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::write_json_atomic;
-use reports::schema::{CONFORMANCE_SCHEMA, Conformance, ConformanceCell, Layer, Outcome};
-use runners::conformance::{checks, expectation, probes, runtime_ids};
+use reports::schema::{CONFORMANCE_SCHEMA, Conformance, Layer, Outcome};
+use runners::conformance::{Heard, checks, probes, runtime_ids, verdict};
 use runners::harness::pick;
-use runners::profile::compare;
 
 use reports::protocol::{Reply, Request};
-use scripts::child::{Ended, run_watched};
+use scripts::child::run_watched;
 
 use crate::cli::{ConformanceArgs, Workers};
 
@@ -41,7 +40,7 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
         let mut unavailable: Option<String> = None;
         for &(layer, name) in &jobs {
             if let Some(why) = &unavailable {
-                cells.push(unavailable_cell(runtime, layer, name, why));
+                cells.push(runners::conformance::unavailable(runtime, layer, name, why));
                 bar.inc(1);
                 continue;
             }
@@ -58,15 +57,18 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
             let mut cmd = Command::new(&exe);
             cmd.arg("child");
             let ended = run_watched(cmd, &request, timeout)?;
-            let cell = match (layer, could_not_start(&ended, timeout)) {
-                (_, Some(why)) => {
-                    bar.println(format!("{runtime}: {why}; its cells are unavailable"));
-                    unavailable = Some(why.clone());
-                    unavailable_cell(runtime, layer, name, &why)
-                }
-                (Layer::Contract, None) => contract_cell(runtime, name, &ended, timeout),
-                (Layer::Profile, None) => profile_cell(runtime, name, &ended, timeout),
+            let failure = ended.failure(timeout);
+            let heard = match (ended.status, &failure, ended.answer()) {
+                (None, ..) => Heard::Hang(timeout.as_secs()),
+                (Some(_), None, Some(answer)) => Heard::Answer(answer),
+                (Some(_), why, _) => Heard::Aborted(why.as_deref().unwrap_or("no answer")),
             };
+            let cell = verdict(runtime, layer, name, heard);
+            if cell.outcome == Outcome::Unavailable {
+                let why = cell.detail.clone().unwrap_or_default();
+                bar.println(format!("{runtime}: {why}; its cells are unavailable"));
+                unavailable = Some(why);
+            }
             if cell.outcome.is_failure() {
                 bar.println(format!("{name} on {runtime}: {}", cell.detail.as_deref().unwrap_or("?")));
             }
@@ -88,96 +90,6 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     // A runtime that cannot start here is reported, not held against the run.
     let all_ok = result.cells.iter().all(|c| !c.outcome.is_failure());
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-/// Why a cell process gave no verdict: `Hang` or `Aborted`, in words.
-fn died(ended: &Ended, timeout: Duration) -> Option<(Outcome, String)> {
-    let why = ended.failure(timeout)?;
-    Some(if ended.status.is_none() {
-        (Outcome::Hang, format!("hang after {} s", timeout.as_secs()))
-    } else {
-        (Outcome::Aborted, format!("aborted: {why}"))
-    })
-}
-
-/// `unavailable: <why>` if the cell process found its runtime unable to start.
-fn could_not_start(ended: &Ended, timeout: Duration) -> Option<String> {
-    match ended.answer() {
-        Some(Reply::Unavailable { why }) if ended.failure(timeout).is_none() => Some(format!("unavailable: {why}")),
-        _ => None,
-    }
-}
-
-/// A cell not run because its runtime cannot start here; `why` reads
-/// `unavailable: …`.
-fn unavailable_cell(runtime: &str, layer: Layer, check: &str, why: &str) -> ConformanceCell {
-    let expected = match layer {
-        Layer::Profile => expectation(runtime, check).ok().map(|e| e.expected),
-        Layer::Contract => None,
-    };
-    ConformanceCell {
-        runtime: runtime.into(),
-        layer,
-        check: check.into(),
-        outcome: Outcome::Unavailable,
-        observed: None,
-        expected,
-        detail: Some(why.to_owned()),
-    }
-}
-
-fn contract_cell(runtime: &str, check: &str, ended: &Ended, timeout: Duration) -> ConformanceCell {
-    let (outcome, detail) = match (died(ended, timeout), ended.answer()) {
-        (Some((outcome, why)), _) => (outcome, Some(why)),
-        (None, Some(Reply::Held)) => (Outcome::Ok, None),
-        (None, Some(Reply::Broken { why })) => (Outcome::Broken, Some(format!("broken: {why}"))),
-        (None, other) => (Outcome::Aborted, Some(format!("aborted: no verdict from the check: {other:?}"))),
-    };
-    let layer = Layer::Contract;
-    ConformanceCell {
-        runtime: runtime.into(),
-        layer,
-        check: check.into(),
-        outcome,
-        observed: None,
-        expected: None,
-        detail,
-    }
-}
-
-fn profile_cell(runtime: &str, probe: &str, ended: &Ended, timeout: Duration) -> ConformanceCell {
-    let (mut outcome, observed, mut detail) = match (died(ended, timeout), ended.answer()) {
-        (Some((outcome, why)), _) => (outcome, why, None),
-        (None, Some(Reply::Observed { outcome, detail })) => (Outcome::Ok, outcome.clone(), detail.clone()),
-        (None, other) => (Outcome::Aborted, format!("aborted: no outcome from the probe: {other:?}"), None),
-    };
-    let expected = match expectation(runtime, probe) {
-        Ok(e) => Some(e.expected),
-        Err(why) => {
-            outcome = Outcome::Changed;
-            detail = Some(why);
-            None
-        }
-    };
-    if let Some(Err(changed)) = expected.as_deref().map(|e| compare(probe, runtime, e, &observed)) {
-        if outcome == Outcome::Ok {
-            outcome = Outcome::Changed;
-        }
-        detail = Some(match detail {
-            Some(d) => format!("{changed} ({d})"),
-            None => changed,
-        });
-    }
-    let layer = Layer::Profile;
-    ConformanceCell {
-        runtime: runtime.into(),
-        layer,
-        check: probe.into(),
-        outcome,
-        observed: Some(observed),
-        expected,
-        detail,
-    }
 }
 
 /// In a child (`arena child`): one check or probe on one runtime, answered

@@ -1,11 +1,15 @@
 //! Running the contract and the behaviour profile by name, one runtime ×
 //! check or probe at a time, for `arena conformance` (which runs each pair in
-//! a child process of its own).
+//! a child process of its own), and the verdict on what each child said
+//! ([`verdict`]).
 //!
 //! The test-only runtimes in [`testing`](crate::testing) join the registry
 //! here, and only here, when `ARENA_TEST_RUNTIMES=1`: they exist to prove
 //! that a runtime that deadlocks or aborts becomes a cell, not a dead suite,
 //! and that one that cannot start gives `unavailable` cells.
+mod verdict;
+
+pub use verdict::{Heard, unavailable, verdict};
 use workloads::contract::Check;
 use workloads::{CheckVisitor, Config, Runtime};
 
