@@ -16,7 +16,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
-use runners::harness::{Harness, Selection, SizeChoice};
+use runners::catalog::{Selection, SizeChoice};
+use runners::harness::Harness;
 
 mod common;
 

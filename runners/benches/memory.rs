@@ -26,9 +26,9 @@ fn totals() -> Totals {
 
 fn main() {
     let (runtimes, workloads) = (common::list("ARENA_RUNTIME"), common::list("ARENA_WORKLOAD"));
-    let ids = runners::harness::runtimes().iter().map(|r| r.id).collect();
-    runners::harness::pick("ARENA_RUNTIME", &runtimes, ids).unwrap_or_else(|e| common::fail(e.to_string()));
-    runners::harness::pick("ARENA_WORKLOAD", &workloads, memory::WORKLOADS.to_vec())
+    let ids = runners::catalog::runtimes().iter().map(|r| r.id).collect();
+    runners::catalog::pick("ARENA_RUNTIME", &runtimes, ids).unwrap_or_else(|e| common::fail(e.to_string()));
+    runners::catalog::pick("ARENA_WORKLOAD", &workloads, memory::WORKLOADS.to_vec())
         .unwrap_or_else(|e| common::fail(e.to_string()));
     let (config, _cpus) = common::cores();
     let mut failed = false;

@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn every_built_runtime_is_in_its_family_and_every_family_lists_what_it_builds() {
-        let built: Vec<&str> = crate::harness::runtimes().iter().map(|r| r.id).collect();
+        let built: Vec<&str> = crate::catalog::runtimes().iter().map(|r| r.id).collect();
         let listed: Vec<&str> = FAMILIES.iter().filter(|f| f.built).flat_map(|f| f.runtimes.iter().copied()).collect();
         assert_eq!(built, listed, "the registry and FAMILIES disagree");
         assert_eq!(not_built().count() == 0, not_built_line().is_none());
@@ -114,16 +114,16 @@ mod tests {
     #[test]
     #[cfg(not(feature = "glommio"))]
     fn a_runtime_left_out_of_the_build_is_not_an_unknown_name() {
-        let ids = crate::harness::runtimes().iter().map(|r| r.id).collect();
-        let e = crate::harness::pick("--runtime", &["glommio".to_owned()], ids).unwrap_err();
+        let ids = crate::catalog::runtimes().iter().map(|r| r.id).collect();
+        let e = crate::catalog::pick("--runtime", &["glommio".to_owned()], ids).unwrap_err();
         assert_eq!(e.not_built, Some("glommio"));
         let message = e.to_string();
         assert!(message.starts_with("--runtime: 'glommio' was not built into this binary"), "{message}");
         assert!(message.contains("the cargo feature 'glommio', which this build left out"), "{message}");
         let line = not_built_line().unwrap();
         assert!(line.contains("glommio (glommio)"), "{line}");
-        let ids = crate::harness::runtimes().iter().map(|r| r.id).collect();
-        let e = crate::harness::pick("--runtime", &["tokyo".to_owned()], ids).unwrap_err();
+        let ids = crate::catalog::runtimes().iter().map(|r| r.id).collect();
+        let e = crate::catalog::pick("--runtime", &["tokyo".to_owned()], ids).unwrap_err();
         assert_eq!((e.not_built, e.to_string().contains("unknown name 'tokyo'")), (None, true));
     }
 }

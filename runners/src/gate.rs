@@ -62,7 +62,7 @@ use perf_event::events::Hardware;
 use reports::protocol::{GateAnswer, GateCommand, ProtocolError};
 use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
 
-use crate::harness::{RuntimeInfo, UnknownName, WorkloadInfo};
+use crate::catalog::{RuntimeInfo, UnknownName, WorkloadInfo};
 use crate::slowdown::{burn, burn_batch, set_batch_burn};
 use crate::{Adapter, RuntimeVisitor};
 
@@ -237,10 +237,10 @@ fn batch<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(),
 /// harness's instances of the same workload code: a caller's own reader and
 /// writer types would build every runtime × workload again in its crate.
 pub fn serve(spec: &Spec, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<(), GateError> {
-    let runtimes: Vec<_> = crate::harness::runtimes().iter().map(|r| r.id).collect();
-    crate::harness::pick("--runtime", std::slice::from_ref(&spec.runtime), runtimes).map_err(GateError::Unknown)?;
-    let names: Vec<_> = crate::harness::workloads().iter().filter(|w| w.twin_of.is_none()).map(|w| w.name).collect();
-    crate::harness::pick("--workload", std::slice::from_ref(&spec.workload), names).map_err(GateError::Unknown)?;
+    let runtimes: Vec<_> = crate::catalog::runtimes().iter().map(|r| r.id).collect();
+    crate::catalog::pick("--runtime", std::slice::from_ref(&spec.runtime), runtimes).map_err(GateError::Unknown)?;
+    let names: Vec<_> = crate::catalog::workloads().iter().filter(|w| w.twin_of.is_none()).map(|w| w.name).collect();
+    crate::catalog::pick("--workload", std::slice::from_ref(&spec.workload), names).map_err(GateError::Unknown)?;
     let mut find = FindRuntime { spec, input, output, result: None };
     crate::visit_runtimes(&mut find);
     find.result.expect("the runtime was checked against the registry")
@@ -450,8 +450,8 @@ mod tests {
     #[test]
     #[cfg(all(feature = "tokio", feature = "futures", feature = "smol"))]
     fn instruction_cells_are_one_thread_and_timer_free() {
-        let rt = |id| crate::harness::runtimes().into_iter().find(|r| r.id == id).unwrap();
-        let wl = |name| crate::harness::workloads().into_iter().find(|w| w.name == name).unwrap();
+        let rt = |id| crate::catalog::runtimes().into_iter().find(|r| r.id == id).unwrap();
+        let wl = |name| crate::catalog::workloads().into_iter().find(|w| w.name == name).unwrap();
         assert!(counts_instructions(&rt("tokio-ct"), &wl("ping_pong")).is_ok());
         assert!(counts_instructions(&rt("futures-local"), &wl("select_macro")).is_ok());
         assert!(counts_instructions(&rt("tokio-mt"), &wl("ping_pong")).is_err());

@@ -44,6 +44,7 @@ pub use workloads::{Config, Runtime};
 #[cfg(feature = "async-std")]
 mod async_std_rt;
 mod body;
+pub mod catalog;
 #[cfg(feature = "compio")]
 mod compio_rt;
 pub mod conformance;

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{harness, quick_criterion};
-use runners::harness::SizeChoice;
+use runners::catalog::SizeChoice;
 use runners::host::Host;
 use runners::testing::{CorruptsBytes, EarlyTimers, LosesTasks, LosesTasksInOneShard};
 use workloads::channels::FanIn;

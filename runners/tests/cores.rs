@@ -10,8 +10,9 @@ mod common;
 
 use common::{harness, quick_criterion};
 use reports::schema::Status;
+use runners::catalog::SizeChoice;
 use runners::cores::{self, Cpus};
-use runners::harness::{Harness, SizeChoice};
+use runners::harness::Harness;
 use runners::host::Host;
 use runners::testing::EscapesCores;
 use runners::{Adapter, AsyncStd, Threads, TokioMt};

@@ -7,7 +7,7 @@ mod common;
 use common::{harness, quick_criterion};
 use reports::files::{read_cell, read_estimate};
 use reports::schema::Status;
-use runners::harness::SizeChoice;
+use runners::catalog::SizeChoice;
 use runners::{Threads, TokioCt};
 use workloads::Workload;
 use workloads::spawn::SpawnJoin;

@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::Context;
 use criterion::Criterion;
 use reports::protocol::{Reply, Request};
-use runners::harness::{Harness, Selection, SizeChoice};
+use runners::catalog::{Selection, SizeChoice};
+use runners::harness::Harness;
 
 use crate::cli::Measure;
 

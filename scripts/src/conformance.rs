@@ -9,8 +9,8 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::write_json_atomic;
 use reports::schema::{CONFORMANCE_SCHEMA, Conformance, Layer, Outcome};
+use runners::catalog::pick;
 use runners::conformance::{Heard, checks, probes, runtime_ids, verdict};
-use runners::harness::pick;
 
 use reports::protocol::{Reply, Request};
 use scripts::child::run_watched;

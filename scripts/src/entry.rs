@@ -49,7 +49,7 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
         Err(e) => {
             eprintln!("error: {e:#}");
             let usage =
-                e.is::<Usage>() || e.is::<runners::harness::UnknownName>() || e.is::<reports::merge::NothingToReport>();
+                e.is::<Usage>() || e.is::<runners::catalog::UnknownName>() || e.is::<reports::merge::NothingToReport>();
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }

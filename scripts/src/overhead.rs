@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reports::files::write_json_atomic;
 use reports::schema::{OVERHEAD_SCHEMA, OverheadPair, OverheadResults};
-use runners::harness::{Selection, SizeChoice};
+use runners::catalog::{Selection, SizeChoice};
 use runners::overhead::{Verdict, measure_all};
 
 use crate::Usage;

@@ -84,7 +84,7 @@ pub fn agreement(args: AgreementArgs) -> anyhow::Result<ExitCode> {
 
 /// Inputs with the registry's workloads and runtimes, to be filled in.
 pub fn inputs(out: &Path) -> Inputs {
-    let workloads = runners::harness::workloads()
+    let workloads = runners::catalog::workloads()
         .into_iter()
         .map(|w| WorkloadNote {
             name: w.name.to_owned(),
@@ -101,7 +101,7 @@ pub fn inputs(out: &Path) -> Inputs {
     Inputs {
         baseline: "new".to_owned(),
         workloads,
-        runtimes: runners::harness::runtimes().iter().map(|r| r.id.to_owned()).collect(),
+        runtimes: runners::catalog::runtimes().iter().map(|r| r.id.to_owned()).collect(),
         out_dir: out.to_owned(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
         generated: runners::info::now(),

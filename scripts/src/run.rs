@@ -14,7 +14,7 @@ use reports::files::{read_cell, read_estimate, write_json_atomic};
 use reports::merge::Inputs;
 use reports::protocol::{Reply, Request};
 use reports::schema::{Cell, RESULTS_SCHEMA, Results, Settings, Status};
-use runners::harness::{Selection, WorkloadInfo};
+use runners::catalog::{Selection, WorkloadInfo};
 
 use scripts::child::run_watched;
 use scripts::entry::check_cores;
@@ -113,7 +113,7 @@ pub fn measure(args: &RunArgs, cores: usize, pairs: &[Pair], criterion_dir: &Pat
     let exe = std::env::current_exe().context("cannot find the arena executable")?;
     let bar = ProgressBar::new(pairs.len() as u64);
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
-    let workload_infos = runners::harness::workloads();
+    let workload_infos = runners::catalog::workloads();
     let mut cells = Vec::new();
     for (workload, runtime, sizes) in pairs {
         bar.set_message(format!("{workload} on {runtime}, {}", reports::text::cores_text(cores as u64)));

@@ -3,7 +3,7 @@
 //! scripts and tests. (Results are printed by `reports::terminal`.)
 use comfy_table::Table;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use runners::harness;
+use runners::catalog;
 
 fn table(header: Vec<String>) -> Table {
     let mut t = Table::new();
@@ -13,7 +13,7 @@ fn table(header: Vec<String>) -> Table {
 
 pub fn print_list() {
     let mut t = table(["runtime", "what it runs", "limits"].map(String::from).to_vec());
-    for r in harness::runtimes() {
+    for r in catalog::runtimes() {
         let mut limits = Vec::new();
         if let Some(cap) = r.max_tasks {
             limits.push(format!("at most {cap} tasks"));
@@ -29,7 +29,7 @@ pub fn print_list() {
     }
     let mut t =
         table(["workload", "family", "size counts", "quick", "bench sizes", "what it does"].map(String::from).to_vec());
-    for w in harness::workloads() {
+    for w in catalog::workloads() {
         let bench = w.sizes.bench.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
         let summary = match w.twin_of {
             Some(of) => format!("native twin of {of}: the runtime's own spawn/join, no adapter"),
@@ -60,7 +60,7 @@ pub fn print_list() {
 /// `arena list --json`: what `print_list` shows, as one JSON document.
 pub fn print_list_json() -> anyhow::Result<()> {
     use serde_json::json;
-    let runtimes: Vec<_> = harness::runtimes()
+    let runtimes: Vec<_> = catalog::runtimes()
         .iter()
         .map(|r| {
             json!({
@@ -72,7 +72,7 @@ pub fn print_list_json() -> anyhow::Result<()> {
             })
         })
         .collect();
-    let workloads: Vec<_> = harness::workloads()
+    let workloads: Vec<_> = catalog::workloads()
         .iter()
         .map(|w| {
             json!({

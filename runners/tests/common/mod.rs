@@ -4,7 +4,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::Criterion;
-use runners::harness::{Harness, Selection, SizeChoice};
+use runners::catalog::{Selection, SizeChoice};
+use runners::harness::Harness;
 use workloads::{Config, Runtime};
 
 /// criterion with settings that finish in a fraction of a second.

@@ -79,9 +79,9 @@ fn try_main(args: Args) -> anyhow::Result<ExitCode> {
     // Before any runtime starts a thread, so that every thread inherits it.
     runners::cores::confine(cores).map_err(|e| entry::Usage(format!("--cores: {e}")))?;
     let config = runners::Config { workers: cores };
-    let runtime_ids = runners::harness::runtimes().iter().map(|r| r.id).collect();
-    let runtimes = runners::harness::pick("--runtime", &args.runtimes, runtime_ids)?;
-    runners::harness::pick("--workload", &args.workloads, memory::WORKLOADS.to_vec())?;
+    let runtime_ids = runners::catalog::runtimes().iter().map(|r| r.id).collect();
+    let runtimes = runners::catalog::pick("--runtime", &args.runtimes, runtime_ids)?;
+    runners::catalog::pick("--workload", &args.workloads, memory::WORKLOADS.to_vec())?;
 
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-pub use runners::harness::SizeChoice;
+pub use runners::catalog::SizeChoice;
 
 mod values;
 pub use values::{GateSize, MeterChoice, SelftestMode, Workers, config};

@@ -18,8 +18,8 @@ use std::time::Duration;
 use anyhow::Context;
 use reports::files::{write_atomic, write_json_atomic};
 use reports::gate::{self as gate, GateRun, Injection, Verdict};
+use runners::catalog::{RuntimeInfo, WorkloadInfo, pick};
 use runners::gate::Meter;
-use runners::harness::{RuntimeInfo, WorkloadInfo, pick};
 
 pub use self::selftest::selftest;
 use self::session::{Burn, Measurement};
@@ -124,8 +124,8 @@ fn cells(
     size: Option<usize>,
     instructions: Option<Meter>,
 ) -> anyhow::Result<(Vec<Cell>, Vec<String>)> {
-    let all_runtimes = runners::harness::runtimes();
-    let all_workloads: Vec<_> = runners::harness::workloads().into_iter().filter(|w| w.twin_of.is_none()).collect();
+    let all_runtimes = runners::catalog::runtimes();
+    let all_workloads: Vec<_> = runners::catalog::workloads().into_iter().filter(|w| w.twin_of.is_none()).collect();
     // Neither flag: the regression set. Either or both: every runtime named
     // (else the set's) with every workload named (else the set's).
     let default_set = args.runtimes.is_empty() && args.workloads.is_empty();
@@ -282,8 +282,8 @@ mod tests {
     /// the one-thread runtimes, nothing the runtime refuses at quick size.
     #[test]
     fn the_regression_set_counts_instructions_where_it_says() {
-        let runtimes = runners::harness::runtimes();
-        let workloads = runners::harness::workloads();
+        let runtimes = runners::catalog::runtimes();
+        let workloads = runners::catalog::workloads();
         for (r, ws) in REGRESSION_SET {
             let runtime = runtimes.iter().find(|x| x.id == *r).unwrap_or_else(|| panic!("no runtime {r}"));
             for w in *ws {
