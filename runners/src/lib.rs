@@ -1,11 +1,11 @@
 //! Arena's runtime adapters, their registry, and the criterion harness that
 //! runs every workload on every runtime.
 //!
-//! Each adapter file maps the [`Runtime`] seam onto one runtime and adds the
-//! runtime's [native twins](Adapter). Adding a runtime is one adapter file
-//! plus one line in [`with_runtimes!`] (and the file's `mod` / `pub use`
-//! lines below, and its id in its family's entry in [`families`]); tests,
-//! benches and the CLI pick it up from the registry. Each runtime family is
+//! Each adapter file (`adapters/`) maps the [`Runtime`] seam onto one runtime
+//! and adds the runtime's [native twins](Adapter). Adding a runtime is one
+//! adapter file plus one line in [`with_runtimes!`] (and the file's `mod` /
+//! `pub use` lines in `adapters/mod.rs` and here, and its family's entry in
+//! [`families`]); tests, benches and the CLI pick it up from the registry. Each runtime family is
 //! a cargo feature: a build without it has none of its code.
 //!
 //! # Examples
@@ -41,57 +41,39 @@ use std::future::Future;
 
 pub use workloads::{Config, Runtime};
 
-#[cfg(feature = "async-std")]
-mod async_std_rt;
+mod adapters;
 mod body;
 pub mod catalog;
-#[cfg(feature = "compio")]
-mod compio_rt;
 pub mod conformance;
 pub mod cores;
 pub mod families;
-#[cfg(feature = "futures")]
-mod futures_rt;
 pub mod gate;
-#[cfg(feature = "glommio")]
-mod glommio_rt;
 pub mod harness;
 pub mod host;
 pub mod info;
 pub mod memory;
-#[cfg(feature = "monoio")]
-mod monoio_rt;
-mod native;
-pub mod net;
 pub mod overhead;
 pub mod profile;
 pub mod slowdown;
-#[cfg(feature = "smol")]
-mod smol_rt;
-mod support;
 #[cfg(feature = "tokio")]
 pub mod testing;
-#[cfg(feature = "threads")]
-mod threads;
-#[cfg(feature = "tokio")]
-mod tokio_rt;
 
 #[cfg(feature = "async-std")]
-pub use async_std_rt::AsyncStd;
+pub use adapters::AsyncStd;
 #[cfg(feature = "compio")]
-pub use compio_rt::Compio;
-#[cfg(feature = "futures")]
-pub use futures_rt::{FuturesLocal, FuturesPool};
+pub use adapters::Compio;
 #[cfg(feature = "glommio")]
-pub use glommio_rt::Glommio;
-#[cfg(feature = "monoio")]
-pub use monoio_rt::{MonoioLegacy, MonoioUring};
-#[cfg(feature = "smol")]
-pub use smol_rt::{SmolLocal, SmolMt};
+pub use adapters::Glommio;
 #[cfg(feature = "threads")]
-pub use threads::Threads;
+pub use adapters::Threads;
+#[cfg(feature = "futures")]
+pub use adapters::{FuturesLocal, FuturesPool};
+#[cfg(feature = "monoio")]
+pub use adapters::{MonoioLegacy, MonoioUring};
+#[cfg(feature = "smol")]
+pub use adapters::{SmolLocal, SmolMt};
 #[cfg(feature = "tokio")]
-pub use tokio_rt::{TokioCt, TokioMt};
+pub use adapters::{TokioCt, TokioMt};
 
 /// An adapter: a [`Runtime`] plus two native twins, the `spawn_join` and
 /// `ping_pong` workloads written against the runtime's own API. Comparing a

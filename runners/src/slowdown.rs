@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 
 use workloads::{Config, Limits, RemoteSpawn, Runtime, StartError};
 
-use crate::support::delegate_helpers;
+use crate::adapters::support::delegate_helpers;
 
 /// Work per poll that [`Slowed`] burns, in 1/[`BURN_FRACTION`] units of [`burn`].
 static BURN_RATE: AtomicU64 = AtomicU64::new(0);

@@ -338,15 +338,16 @@ mod tests {
     fn a_change_reaches_the_families_whose_code_it_touches() {
         let paths = |ps: &[&str]| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>();
         let compared = ["tokio", "smol", "futures"];
-        assert_eq!(unreached(&paths(&["runners/src/smol_rt.rs"]), &compared), ["tokio", "futures"]);
-        let adapter_and_profile = paths(&["runners/src/smol_rt.rs", "runners/profiles/tokio-ct.toml", "README.md"]);
+        assert_eq!(unreached(&paths(&["runners/src/adapters/smol_rt.rs"]), &compared), ["tokio", "futures"]);
+        let adapter_and_profile =
+            paths(&["runners/src/adapters/smol_rt.rs", "runners/profiles/tokio-ct.toml", "README.md"]);
         assert_eq!(unreached(&adapter_and_profile, &compared), ["futures"]);
         assert_eq!(
             unreached(&paths(&["README.md", "docs/gate.md", ".github/workflows/gate.yml"]), &compared),
             compared
         );
         for shared in ["runners/src/harness.rs", "workloads/src/spawn.rs", "Cargo.lock", "runners/src/smol"] {
-            let touched = paths(&["runners/src/smol_rt.rs", shared]);
+            let touched = paths(&["runners/src/adapters/smol_rt.rs", shared]);
             assert!(unreached(&touched, &compared).is_empty(), "{shared} reaches every family");
         }
     }

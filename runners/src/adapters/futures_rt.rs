@@ -27,10 +27,10 @@ use futures::task::{LocalSpawnExt, SpawnExt};
 use workloads::primitives::{AsyncMutex, Neutral, Primitive, Primitives};
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
+use super::support::{YieldNow, delegate_helpers, native_task_is_join_handle, on_new_thread, with_context};
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native};
-use crate::support::{YieldNow, delegate_helpers, native_task_is_join_handle, on_new_thread, with_context};
 
 scoped_tls::scoped_thread_local!(static LOCAL: LocalSpawner);
 // The pool, on the `block_on` thread while it runs.
@@ -101,7 +101,7 @@ impl Runtime for FuturesLocal {
 
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = NoRemote;
-    type Tcp = crate::net::AsyncIoTcp;
+    type Tcp = super::net::AsyncIoTcp;
     type Primitives = FuturesLock;
 
     fn new(_: &Config) -> Result<Self, StartError> {
@@ -189,7 +189,7 @@ impl Runtime for FuturesPool {
 
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = ThreadPool;
-    type Tcp = crate::net::AsyncIoTcp;
+    type Tcp = super::net::AsyncIoTcp;
     type Primitives = FuturesLock;
 
     fn new(config: &Config) -> Result<Self, StartError> {
@@ -279,5 +279,5 @@ macro_rules! futures_native {
     };
 }
 
-futures_native!(FuturesLocal, "../profiles/futures-local.toml");
-futures_native!(FuturesPool, "../profiles/futures-pool.toml");
+futures_native!(FuturesLocal, "../../profiles/futures-local.toml");
+futures_native!(FuturesPool, "../../profiles/futures-pool.toml");

@@ -49,11 +49,11 @@ use send_wrapper::SendWrapper;
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use super::net::{LocalNet, LocalTcp};
+use super::support::native_task_is_join_handle;
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
-use crate::net::{LocalNet, LocalTcp};
 use crate::profile::{Cancelled, Native};
-use crate::support::native_task_is_join_handle;
 
 /// Threads in the blocking pool attached to each monoio runtime.
 const BLOCKING_THREADS: usize = 8;
@@ -75,14 +75,14 @@ impl Flavor for IoUringDriver {
     const ID: &'static str = "monoio";
     const SUMMARY: &'static str =
         "monoio io_uring driver, one runtime per worker thread, each running a shard of the workload";
-    const PROFILE: &'static str = include_str!("../profiles/monoio.toml");
+    const PROFILE: &'static str = include_str!("../../profiles/monoio.toml");
 }
 
 impl Flavor for LegacyDriver {
     const ID: &'static str = "monoio-legacy";
     const SUMMARY: &'static str =
         "monoio legacy (epoll) driver, one runtime per worker thread, each running a shard of the workload";
-    const PROFILE: &'static str = include_str!("../profiles/monoio-legacy.toml");
+    const PROFILE: &'static str = include_str!("../../profiles/monoio-legacy.toml");
 }
 
 /// A monoio runtime with driver `D` and its timer.

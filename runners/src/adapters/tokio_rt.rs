@@ -34,10 +34,10 @@ use workloads::primitives::{
 };
 use workloads::{Config, RemoteSpawn, Runtime, StartError};
 
+use super::support::{JoinFailure, Joined};
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native, accepted, catch};
-use crate::support::{JoinFailure, Joined};
 
 /// tokio, with the current-thread scheduler (`MT = false`) or the
 /// multi-thread one (`MT = true`).
@@ -297,7 +297,7 @@ impl<const MT: bool> Adapter for Tokio<MT> {
 
 impl<const MT: bool> Native for Tokio<MT> {
     const PROFILE: &'static str =
-        if MT { include_str!("../profiles/tokio-mt.toml") } else { include_str!("../profiles/tokio-ct.toml") };
+        if MT { include_str!("../../profiles/tokio-mt.toml") } else { include_str!("../../profiles/tokio-ct.toml") };
     const TIMEOUT: &'static str = "tokio::time::timeout";
     const CHANNEL: &'static str = "tokio::sync::mpsc";
 

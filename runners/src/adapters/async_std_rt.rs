@@ -21,10 +21,10 @@ use futures::Stream;
 use workloads::net::Tcp;
 use workloads::{Config, Runtime, StartError};
 
+use super::support::{AnyThread, native_task_is_join_handle};
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native, accepted, catch};
-use crate::support::{AnyThread, native_task_is_join_handle};
 
 /// The async-std global runtime.
 #[derive(Debug)]
@@ -137,7 +137,7 @@ impl Adapter for AsyncStd {
 }
 
 impl Native for AsyncStd {
-    const PROFILE: &'static str = include_str!("../profiles/async-std.toml");
+    const PROFILE: &'static str = include_str!("../../profiles/async-std.toml");
     const TIMEOUT: &'static str = "async_std::future::timeout";
     const CHANNEL: &'static str = "async_std::channel (async-channel 1.x)";
 

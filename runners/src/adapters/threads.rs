@@ -24,10 +24,10 @@ use futures::io::AllowStdIo;
 use workloads::net::Tcp;
 use workloads::{Config, Limits, Runtime, StartError};
 
+use super::support::{AnyThread, YieldNow, delegate_helpers, on_new_thread};
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native, message};
-use crate::support::{AnyThread, YieldNow, delegate_helpers, on_new_thread};
 
 /// Most OS threads a cell may need before it is reported as capped.
 pub const MAX_THREADS: u64 = 10_000;
@@ -147,7 +147,7 @@ impl Adapter for Threads {
 }
 
 impl Native for Threads {
-    const PROFILE: &'static str = include_str!("../profiles/threads.toml");
+    const PROFILE: &'static str = include_str!("../../profiles/threads.toml");
     const THREAD_PER_TASK: bool = true;
 
     type Task<T: Send + 'static> = Thread<T>;

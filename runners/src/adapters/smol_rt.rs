@@ -28,10 +28,10 @@ use futures::Stream;
 use futures::channel::oneshot;
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
+use super::support::{delegate_helpers, native_task_is_join_handle, with_context};
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, Native, accepted, catch};
-use crate::support::{delegate_helpers, native_task_is_join_handle, with_context};
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     let timer = async_io::Timer::after(duration);
@@ -57,7 +57,7 @@ impl Runtime for SmolLocal {
 
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = NoRemote;
-    type Tcp = crate::net::AsyncIoTcp;
+    type Tcp = super::net::AsyncIoTcp;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {
@@ -114,7 +114,7 @@ impl Runtime for SmolMt {
 
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = SmolRemote;
-    type Tcp = crate::net::AsyncIoTcp;
+    type Tcp = super::net::AsyncIoTcp;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(config: &Config) -> Result<Self, StartError> {
@@ -238,7 +238,7 @@ macro_rules! smol_native {
     };
 }
 
-smol_native!(SmolLocal, "../profiles/smol-local.toml", |future| {
+smol_native!(SmolLocal, "../../profiles/smol-local.toml", |future| {
     with_context(&LOCAL, SmolLocal::ID, |ex| futures_lite::future::block_on(ex.run(future)))
 });
-smol_native!(SmolMt, "../profiles/smol-mt.toml", |future| async_io::block_on(future));
+smol_native!(SmolMt, "../../profiles/smol-mt.toml", |future| async_io::block_on(future));

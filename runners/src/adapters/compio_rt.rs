@@ -37,11 +37,11 @@ use compio::runtime::JoinError;
 use send_wrapper::SendWrapper;
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use super::net::{LocalNet, LocalTcp};
+use super::support::{JoinFailure, Joined, YieldNow};
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
-use crate::net::{LocalNet, LocalTcp};
 use crate::profile::{Cancelled, Native};
-use crate::support::{JoinFailure, Joined, YieldNow};
 
 /// `compio`: one `compio::runtime::Runtime` on the thread that built it.
 #[derive(Debug)]
@@ -160,7 +160,7 @@ impl Adapter for Compio {
 }
 
 impl Native for Compio {
-    const PROFILE: &'static str = include_str!("../profiles/compio.toml");
+    const PROFILE: &'static str = include_str!("../../profiles/compio.toml");
     const TIMEOUT: &'static str = "compio::time::timeout";
 
     type Task<T: Send + 'static> = compio::runtime::JoinHandle<T>;

@@ -36,11 +36,11 @@ use send_wrapper::SendWrapper;
 use workloads::primitives::{AsyncRwLock, AsyncSemaphore, Neutral, Primitive, Primitives};
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use super::net::{Local, LocalNet, LocalTcp};
+use super::support::native_task_is_join_handle;
+use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::native::{native_ping_pong, native_spawn_join};
-use crate::net::{Local, LocalNet, LocalTcp};
 use crate::profile::{Cancelled, Native, accepted, catch};
-use crate::support::native_task_is_join_handle;
 
 /// `glommio`: one `LocalExecutor` on the thread that built it.
 #[derive(Debug)]
@@ -221,7 +221,7 @@ impl Adapter for Glommio {
 }
 
 impl Native for Glommio {
-    const PROFILE: &'static str = include_str!("../profiles/glommio.toml");
+    const PROFILE: &'static str = include_str!("../../profiles/glommio.toml");
     const TIMEOUT: &'static str = "glommio::timer::timeout";
     const CHANNEL: &'static str = "glommio::channels::local_channel";
 
