@@ -439,7 +439,7 @@ mod tests {
     #[test]
     #[cfg(feature = "tokio")]
     fn a_wrong_answer_stops_the_worker() {
-        use crate::testing::LosesTasks;
+        use crate::faults::LosesTasks;
         use workloads::channels::FanIn;
         let mut out = Vec::new();
         let result = serve_cell::<LosesTasks, FanIn<16>>(&spec("x", "x", false), &mut "run 1\n".as_bytes(), &mut out);

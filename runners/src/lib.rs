@@ -47,6 +47,8 @@ pub mod catalog;
 pub mod conformance;
 pub mod cores;
 pub mod families;
+#[cfg(feature = "tokio")]
+pub mod faults;
 pub mod gate;
 pub mod harness;
 pub mod host;
@@ -55,8 +57,6 @@ pub mod memory;
 pub mod overhead;
 pub mod profile;
 pub mod slowdown;
-#[cfg(feature = "tokio")]
-pub mod testing;
 
 #[cfg(feature = "async-std")]
 pub use adapters::AsyncStd;
@@ -115,7 +115,7 @@ macro_rules! with_runtimes {
 /// Something that wants to be called once per runtime type.
 pub trait RuntimeVisitor {
     /// Called with each registered runtime.
-    fn visit<R: profile::Native>(&mut self);
+    fn visit<R: profile::OwnApi>(&mut self);
 }
 
 macro_rules! visit_list {

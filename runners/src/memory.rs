@@ -22,7 +22,7 @@ use std::fmt;
 use workloads::{Config, Mismatch, Workload, not_applicable};
 
 use crate::host::Host;
-use crate::profile::Native;
+use crate::profile::OwnApi;
 use crate::profile::catch;
 use crate::{Adapter, RuntimeVisitor};
 
@@ -108,7 +108,7 @@ pub fn measure_all(
         out: Vec<Cell>,
     }
     impl RuntimeVisitor for Each<'_> {
-        fn visit<R: Native>(&mut self) {
+        fn visit<R: OwnApi>(&mut self) {
             if !(self.runtimes.is_empty() || self.runtimes.iter().any(|r| r == R::ID)) {
                 return;
             }
@@ -132,7 +132,7 @@ pub fn storm(id: &str, config: &Config) -> Option<Result<[u64; 2], Skipped>> {
         out: Option<Result<[u64; 2], Skipped>>,
     }
     impl RuntimeVisitor for One<'_> {
-        fn visit<R: Native>(&mut self) {
+        fn visit<R: OwnApi>(&mut self) {
             if R::ID == self.id {
                 self.out = Some(rss::<workloads::spawn::SpawnJoin, R>(self.config, STORM));
             }

@@ -3,7 +3,7 @@
 //! the start of every batch, so that the gate's self-test can inject a
 //! calibrated slowdown into a real build and check that the gate finds it.
 //! It ships in release builds (the self-test runs them), unlike the faulty
-//! runtimes of [`crate::testing`], and costs no code per runtime × workload:
+//! runtimes of [`crate::faults`], and costs no code per runtime × workload:
 //! base and head run the very same instantiation, head with a burn.
 //!
 //! [`Slowed`] wraps a runtime to spread work over its polls instead; the

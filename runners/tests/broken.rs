@@ -7,8 +7,8 @@ mod common;
 
 use common::{harness, quick_criterion};
 use runners::catalog::SizeChoice;
+use runners::faults::{CorruptsBytes, EarlyTimers, LosesTasks, LosesTasksInOneShard};
 use runners::host::Host;
-use runners::testing::{CorruptsBytes, EarlyTimers, LosesTasks, LosesTasksInOneShard};
 use workloads::channels::FanIn;
 use workloads::select::SelectTimeout;
 use workloads::timers::{TimerCancel, TimerWheel};

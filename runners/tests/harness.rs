@@ -64,9 +64,9 @@ fn a_capped_cell_says_so_and_is_not_run() {
 fn a_runtime_that_cannot_start_gives_unavailable_cells_and_no_estimate() {
     let dir = tempfile::tempdir().unwrap();
     let h = harness(dir.path(), SizeChoice::Test);
-    let cells = h.run_one::<runners::testing::Unavailable, SpawnJoin>(&mut quick_criterion(dir.path())).unwrap();
+    let cells = h.run_one::<runners::faults::Unavailable, SpawnJoin>(&mut quick_criterion(dir.path())).unwrap();
     assert_eq!(cells.len(), 1);
-    let why = format!("unavailable: {}", runners::testing::UNAVAILABLE_REASON);
+    let why = format!("unavailable: {}", runners::faults::UNAVAILABLE_REASON);
     assert_eq!(cells[0].status, Status::Skipped(why));
     let size = SpawnJoin::SIZES.test as u64;
     assert!(read_estimate(dir.path(), "spawn_join", "test-unavailable", size, size).is_err());

@@ -59,7 +59,7 @@ runners::with_runtimes!(per_runtime, runners::with_memory_workloads, check);
 #[test]
 #[cfg(feature = "tokio")]
 fn a_wrong_answer_is_refused_not_measured() {
-    use runners::testing::LosesTasks;
+    use runners::faults::LosesTasks;
     use workloads::channels::FanIn;
     match measure::<FanIn<16>, LosesTasks>() {
         Err(Skipped::Failed(why)) => assert!(why.starts_with("wrong answer: fan_in_c16"), "{why}"),

@@ -11,11 +11,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use runners::profile::{Native, Probe, compare, profile};
+use runners::profile::{OwnApi, Probe, compare, profile};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn check<R: Native, P: Probe>() {
+fn check<R: OwnApi, P: Probe>() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if common::start::<R>(&runners::profile::config()).is_none() {
         return;
@@ -31,7 +31,7 @@ fn check<R: Native, P: Probe>() {
 }
 
 /// Every profile names exactly the registered probes, each with a source.
-fn profile_is_complete<R: Native>() {
+fn profile_is_complete<R: OwnApi>() {
     let probes: BTreeSet<&str> = runners::conformance::probes().iter().map(|p| p.name).collect();
     let profile = profile::<R>().unwrap_or_else(|e| panic!("{e}"));
     let listed: BTreeSet<&str> = profile.keys().map(String::as_str).collect();
@@ -65,8 +65,8 @@ runners::with_runtimes!(per_runtime, runners::with_probes, check);
 #[test]
 #[cfg(feature = "tokio")]
 fn an_eager_start_is_not_read_as_a_budget() {
+    use runners::faults::EagerStart;
     use runners::profile::CoopBudget;
-    use runners::testing::EagerStart;
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     assert_eq!(CoopBudget::<false>::run::<EagerStart>().outcome, "eager start, then never yields");
     assert_eq!(CoopBudget::<false>::run::<runners::TokioCt>().outcome, "never yields", "the same, spawned lazily");
@@ -80,8 +80,8 @@ fn an_eager_start_is_not_read_as_a_budget() {
 #[test]
 #[cfg(feature = "tokio")]
 fn a_self_wake_rerun_shows_in_yield_order() {
+    use runners::faults::RerunsSelfWake;
     use runners::profile::YieldOrder;
-    use runners::testing::RerunsSelfWake;
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let seen = YieldOrder::run::<RerunsSelfWake>();
     let plain = YieldOrder::run::<runners::TokioCt>();

@@ -320,7 +320,7 @@ fn conformance_reports_a_runtime_that_cannot_start_as_unavailable_and_passes() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let saved: reports::schema::Conformance = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(saved.cells.len(), 3, "{saved:?}");
-    let why = format!("unavailable: {}", runners::testing::UNAVAILABLE_REASON);
+    let why = format!("unavailable: {}", runners::faults::UNAVAILABLE_REASON);
     for c in &saved.cells {
         assert_eq!(
             (c.outcome, c.detail.as_deref()),

@@ -11,7 +11,7 @@
 //! lists them in [`Primitives::OWN`]; one that ships none, or re-exports
 //! `async-lock` (smol's `smol::lock`, async-std's `async_std::sync`), names
 //! [`Neutral`]. A workload picks a [`Side`]: `Neutral` on every runtime, or
-//! [`Native`], which is "n/a" on a runtime without its own primitive of
+//! [`OwnPrimitives`], which is "n/a" on a runtime without its own primitive of
 //! that kind ([`Workload::NATIVE`](crate::Workload::NATIVE)).
 //!
 //! Calls are static, like the rest of the seam: no boxing, no dynamic
@@ -168,7 +168,7 @@ pub trait WatchReceiver: Send + 'static {
     fn changed(&mut self) -> impl Future<Output = Option<u64>> + Send;
 }
 
-/// Which primitives a workload uses: [`Neutral`] or [`Native`].
+/// Which primitives a workload uses: [`Neutral`] or [`OwnPrimitives`].
 pub trait Side: 'static {
     /// Whether these are the runtime's own.
     const NATIVE: bool;
@@ -177,16 +177,16 @@ pub trait Side: 'static {
 }
 
 /// What a workload on side `S` declares as [`Workload::NATIVE`](crate::Workload::NATIVE):
-/// `Some(kind)` on the [`Native`] side, `None` on the neutral one.
+/// `Some(kind)` on the [`OwnPrimitives`] side, `None` on the neutral one.
 pub const fn native<S: Side>(kind: Primitive) -> Option<Primitive> {
     if S::NATIVE { Some(kind) } else { None }
 }
 
 /// The runtime's own primitives ([`Runtime::Primitives`]).
 #[derive(Debug)]
-pub enum Native {}
+pub enum OwnPrimitives {}
 
-impl Side for Native {
+impl Side for OwnPrimitives {
     const NATIVE: bool = true;
     type On<R: Runtime> = R::Primitives;
 }

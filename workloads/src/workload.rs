@@ -137,7 +137,7 @@ pub trait Workload: 'static {
     /// that records them ("timer lateness: …"); `None` for one that does not.
     const LATENCY: Option<&'static str> = None;
     /// The runtime's own primitive this workload measures, if it is the
-    /// [`Native`](crate::primitives::Native) variant of a workload: a
+    /// [`OwnPrimitives`](crate::primitives::OwnPrimitives) variant of a workload: a
     /// runtime without its own ([`Primitives::OWN`]) is "n/a" for it.
     const NATIVE: Option<Primitive> = None;
 

@@ -24,7 +24,7 @@ use workloads::{Config, Runtime, StartError};
 use super::support::{AnyThread, native_task_is_join_handle};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native, accepted, catch};
+use crate::profile::{Cancelled, OwnApi, accepted, catch};
 
 /// The async-std global runtime.
 #[derive(Debug)]
@@ -136,7 +136,7 @@ impl Adapter for AsyncStd {
     }
 }
 
-impl Native for AsyncStd {
+impl OwnApi for AsyncStd {
     const PROFILE: &'static str = include_str!("../../profiles/async-std.toml");
     const TIMEOUT: &'static str = "async_std::future::timeout";
     const CHANNEL: &'static str = "async_std::channel (async-channel 1.x)";

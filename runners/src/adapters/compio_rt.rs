@@ -41,7 +41,7 @@ use super::net::{LocalNet, LocalTcp};
 use super::support::{JoinFailure, Joined, YieldNow};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native};
+use crate::profile::{Cancelled, OwnApi};
 
 /// `compio`: one `compio::runtime::Runtime` on the thread that built it.
 #[derive(Debug)]
@@ -159,7 +159,7 @@ impl Adapter for Compio {
     }
 }
 
-impl Native for Compio {
+impl OwnApi for Compio {
     const PROFILE: &'static str = include_str!("../../profiles/compio.toml");
     const TIMEOUT: &'static str = "compio::time::timeout";
 

@@ -30,7 +30,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 use super::support::{YieldNow, delegate_helpers, native_task_is_join_handle, on_new_thread, with_context};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native};
+use crate::profile::{Cancelled, OwnApi};
 
 scoped_tls::scoped_thread_local!(static LOCAL: LocalSpawner);
 // The pool, on the `block_on` thread while it runs.
@@ -260,10 +260,10 @@ impl Adapter for FuturesPool {
     }
 }
 
-/// The futures executors' `Native` items; they differ only in their profile.
+/// The futures executors' `OwnApi` items; they differ only in their profile.
 macro_rules! futures_native {
     ($ty:ty, $profile:literal) => {
-        impl Native for $ty {
+        impl OwnApi for $ty {
             const PROFILE: &'static str = include_str!($profile);
 
             native_task_is_join_handle!();

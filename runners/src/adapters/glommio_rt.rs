@@ -40,7 +40,7 @@ use super::net::{Local, LocalNet, LocalTcp};
 use super::support::native_task_is_join_handle;
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native, accepted, catch};
+use crate::profile::{Cancelled, OwnApi, accepted, catch};
 
 /// `glommio`: one `LocalExecutor` on the thread that built it.
 #[derive(Debug)]
@@ -220,7 +220,7 @@ impl Adapter for Glommio {
     }
 }
 
-impl Native for Glommio {
+impl OwnApi for Glommio {
     const PROFILE: &'static str = include_str!("../../profiles/glommio.toml");
     const TIMEOUT: &'static str = "glommio::timer::timeout";
     const CHANNEL: &'static str = "glommio::channels::local_channel";

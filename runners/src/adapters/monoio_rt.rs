@@ -53,7 +53,7 @@ use super::net::{LocalNet, LocalTcp};
 use super::support::native_task_is_join_handle;
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native};
+use crate::profile::{Cancelled, OwnApi};
 
 /// Threads in the blocking pool attached to each monoio runtime.
 const BLOCKING_THREADS: usize = 8;
@@ -239,7 +239,7 @@ where
     }
 }
 
-impl<D: Flavor> Native for Monoio<D>
+impl<D: Flavor> OwnApi for Monoio<D>
 where
     TimeDriver<D>: Driver + Buildable,
 {

@@ -31,7 +31,7 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 use super::support::{delegate_helpers, native_task_is_join_handle, with_context};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native, accepted, catch};
+use crate::profile::{Cancelled, OwnApi, accepted, catch};
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     let timer = async_io::Timer::after(duration);
@@ -191,11 +191,11 @@ impl Adapter for SmolMt {
     }
 }
 
-/// smol's `Native` items; the two executors differ only in their profile and
+/// smol's `OwnApi` items; the two executors differ only in their profile and
 /// in what their own `block_on` is.
 macro_rules! smol_native {
     ($ty:ty, $profile:literal, |$future:ident| $block_on:expr) => {
-        impl Native for $ty {
+        impl OwnApi for $ty {
             const PROFILE: &'static str = include_str!($profile);
             const TIMEOUT: &'static str = "FutureExt::or with async_io::Timer (smol has no timeout)";
             const CHANNEL: &'static str = "smol::channel (async-channel)";

@@ -140,7 +140,7 @@ macro_rules! delegate_helpers {
 
 pub(crate) use delegate_helpers;
 
-/// Writes the `Task`, `spawn_task` and `join_task` items of a `Native` impl
+/// Writes the `Task`, `spawn_task` and `join_task` items of an `OwnApi` impl
 /// for a runtime whose own join handle is the one the seam already uses
 /// (async-std, smol, the futures executors): awaiting it yields the output.
 macro_rules! native_task_is_join_handle {

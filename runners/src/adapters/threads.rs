@@ -27,7 +27,7 @@ use workloads::{Config, Limits, Runtime, StartError};
 use super::support::{AnyThread, YieldNow, delegate_helpers, on_new_thread};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native, message};
+use crate::profile::{Cancelled, OwnApi, message};
 
 /// Most OS threads a cell may need before it is reported as capped.
 pub const MAX_THREADS: u64 = 10_000;
@@ -146,7 +146,7 @@ impl Adapter for Threads {
     }
 }
 
-impl Native for Threads {
+impl OwnApi for Threads {
     const PROFILE: &'static str = include_str!("../../profiles/threads.toml");
     const THREAD_PER_TASK: bool = true;
 

@@ -37,7 +37,7 @@ use workloads::{Config, RemoteSpawn, Runtime, StartError};
 use super::support::{JoinFailure, Joined};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::Adapter;
-use crate::profile::{Cancelled, Native, accepted, catch};
+use crate::profile::{Cancelled, OwnApi, accepted, catch};
 
 /// tokio, with the current-thread scheduler (`MT = false`) or the
 /// multi-thread one (`MT = true`).
@@ -295,7 +295,7 @@ impl<const MT: bool> Adapter for Tokio<MT> {
     }
 }
 
-impl<const MT: bool> Native for Tokio<MT> {
+impl<const MT: bool> OwnApi for Tokio<MT> {
     const PROFILE: &'static str =
         if MT { include_str!("../../profiles/tokio-mt.toml") } else { include_str!("../../profiles/tokio-ct.toml") };
     const TIMEOUT: &'static str = "tokio::time::timeout";

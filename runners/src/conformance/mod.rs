@@ -3,7 +3,7 @@
 //! a child process of its own), and the verdict on what each child said
 //! ([`verdict`]).
 //!
-//! The test-only runtimes in [`testing`](crate::testing) join the registry
+//! The test-only runtimes in [`faults`](crate::faults) join the registry
 //! here, and only here, when `ARENA_TEST_RUNTIMES=1`: they exist to prove
 //! that a runtime that deadlocks or aborts becomes a cell, not a dead suite,
 //! and that one that cannot start gives `unavailable` cells.
@@ -14,7 +14,7 @@ use workloads::contract::Check;
 use workloads::{CheckVisitor, Config, Runtime};
 
 use crate::RuntimeVisitor;
-use crate::profile::{Expectation, Native, Observed, Probe, ProbeVisitor, ProfileError};
+use crate::profile::{Expectation, Observed, OwnApi, Probe, ProbeVisitor, ProfileError};
 
 /// The environment variable that adds the test-only runtimes.
 pub const TEST_RUNTIMES_VAR: &str = "ARENA_TEST_RUNTIMES";
@@ -51,9 +51,9 @@ fn visit(visitor: &mut impl RuntimeVisitor) {
     crate::visit_runtimes(visitor);
     #[cfg(feature = "tokio")]
     if test_runtimes_enabled() {
-        visitor.visit::<crate::testing::Deadlocks>();
-        visitor.visit::<crate::testing::Aborts>();
-        visitor.visit::<crate::testing::Unavailable>();
+        visitor.visit::<crate::faults::Deadlocks>();
+        visitor.visit::<crate::faults::Aborts>();
+        visitor.visit::<crate::faults::Unavailable>();
     }
 }
 
@@ -61,7 +61,7 @@ fn visit(visitor: &mut impl RuntimeVisitor) {
 pub fn runtime_ids() -> Vec<&'static str> {
     struct Ids(Vec<&'static str>);
     impl RuntimeVisitor for Ids {
-        fn visit<R: Native>(&mut self) {
+        fn visit<R: OwnApi>(&mut self) {
             self.0.push(R::ID);
         }
     }
@@ -75,7 +75,7 @@ pub fn runtime_ids() -> Vec<&'static str> {
 pub fn run(runtime: &str, check: &str, config: &Config) -> Option<Result<(), String>> {
     struct Run<'a>(&'a str, &'a Config);
     impl OnRuntime<Option<Result<(), String>>> for Run<'_> {
-        fn call<R: Native>(self) -> Option<Result<(), String>> {
+        fn call<R: OwnApi>(self) -> Option<Result<(), String>> {
             struct Find<'a, R> {
                 check: &'a str,
                 config: &'a Config,
@@ -106,7 +106,7 @@ pub fn run(runtime: &str, check: &str, config: &Config) -> Option<Result<(), Str
 pub fn starts(runtime: &str, config: &Config) -> Option<Result<(), String>> {
     struct Start<'a>(&'a Config);
     impl OnRuntime<Result<(), String>> for Start<'_> {
-        fn call<R: Native>(self) -> Result<(), String> {
+        fn call<R: OwnApi>(self) -> Result<(), String> {
             R::new(self.0).map(drop).map_err(|e| e.reason)
         }
     }
@@ -143,7 +143,7 @@ fn on_runtime<T>(runtime: &str, f: impl OnRuntime<T>) -> Option<T> {
         out: Option<T>,
     }
     impl<F: OnRuntime<T>, T> RuntimeVisitor for ByName<'_, F, T> {
-        fn visit<R: Native>(&mut self) {
+        fn visit<R: OwnApi>(&mut self) {
             if R::ID == self.runtime {
                 self.out = self.f.take().map(|f| f.call::<R>());
             }
@@ -156,7 +156,7 @@ fn on_runtime<T>(runtime: &str, f: impl OnRuntime<T>) -> Option<T> {
 
 /// A generic function of the runtime, for [`on_runtime`].
 trait OnRuntime<T> {
-    fn call<R: Native>(self) -> T;
+    fn call<R: OwnApi>(self) -> T;
 }
 
 /// Runs probe `probe` on runtime `runtime` in this process; `None` if
@@ -164,13 +164,13 @@ trait OnRuntime<T> {
 pub fn observe(runtime: &str, probe: &str) -> Option<Observed> {
     struct Run<'a>(&'a str);
     impl OnRuntime<Option<Observed>> for Run<'_> {
-        fn call<R: Native>(self) -> Option<Observed> {
+        fn call<R: OwnApi>(self) -> Option<Observed> {
             struct Find<'a, R> {
                 probe: &'a str,
                 out: Option<Observed>,
                 rt: std::marker::PhantomData<R>,
             }
-            impl<R: Native> ProbeVisitor for Find<'_, R> {
+            impl<R: OwnApi> ProbeVisitor for Find<'_, R> {
                 fn visit<P: Probe>(&mut self) {
                     if P::NAME == self.probe {
                         self.out = Some(P::run::<R>());
@@ -190,7 +190,7 @@ pub fn observe(runtime: &str, probe: &str) -> Option<Observed> {
 pub fn expected(runtime: &str) -> Option<Result<crate::profile::Profile, ProfileError>> {
     struct Load;
     impl OnRuntime<Result<crate::profile::Profile, ProfileError>> for Load {
-        fn call<R: Native>(self) -> Result<crate::profile::Profile, ProfileError> {
+        fn call<R: OwnApi>(self) -> Result<crate::profile::Profile, ProfileError> {
             crate::profile::profile::<R>()
         }
     }

@@ -2,7 +2,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Native, Observed, Probe, WAIT, bounded, in_task, start};
+use super::{Observed, OwnApi, Probe, WAIT, bounded, in_task, start};
 
 /// Jobs offered to the pool; a pool that runs them all is "no cap up to" this.
 const JOBS: usize = 1_000;
@@ -53,7 +53,7 @@ impl Probe for BlockingCap {
     const QUESTION: &'static str = "1,000 spawn_blocking jobs that block until released: how many run at once \
         (cap N), or all of them (no cap up to 1000)";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         let gate = Arc::new(Gate::default());
         let jobs = in_task(&rt, {

@@ -7,7 +7,7 @@ use std::thread;
 use futures::StreamExt;
 use futures::future::{self, FutureExt};
 
-use super::{Native, Observed, Probe, accepted, futures_mpsc_accepts, in_task, start};
+use super::{Observed, OwnApi, Probe, accepted, futures_mpsc_accepts, in_task, start};
 
 /// Messages waiting in the channel of [`CoopBudget`].
 const READY: u64 = 10_000;
@@ -40,7 +40,7 @@ impl<const NATIVE: bool> Probe for CoopBudget<NATIVE> {
          counts)"
     };
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         if R::THREAD_PER_TASK {
             return Observed::not_applicable("thread per task");
         }
@@ -91,7 +91,7 @@ impl<const NATIVE: bool> Probe for CoopBudget<NATIVE> {
 }
 
 impl Observed {
-    fn with_channel<R: Native, const NATIVE: bool>(mut self) -> Self {
+    fn with_channel<R: OwnApi, const NATIVE: bool>(mut self) -> Self {
         self.detail = Some(if NATIVE { R::CHANNEL } else { "futures::channel::mpsc" }.to_owned());
         self
     }
@@ -107,7 +107,7 @@ impl Probe for BoundedCapacity {
         futures::channel::mpsc::channel(4) (documented as buffer + senders), async-channel bounded(4), and the \
         runtime's own";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let _rt = start::<R>();
         let attempts = 100;
         let futures = futures_mpsc_accepts(4, attempts).map_or_else(|e| e, |n| n.to_string());
@@ -155,7 +155,7 @@ impl Probe for SelectFairness {
     const QUESTION: &'static str = "which branch wins when both are ready, over 1,000 rounds inside a task: \
         futures::select! (random or biased) and futures::select_biased!";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         in_task(&rt, async {
             let (fair, biased) = (Self::first_wins(false).await, Self::first_wins(true).await);

@@ -3,10 +3,10 @@
 //!
 //! A [`Probe`] asks one question (what does dropping an unpolled join handle
 //! do?) and classifies what it saw into a small set of named outcomes. Probes
-//! are written once, generic over [`Native`]: the seam plus the few native
+//! are written once, generic over [`OwnApi`]: the seam plus the few native
 //! calls a probe needs to see a runtime's *own* behaviour (its join handle,
 //! its cancel, its nested `block_on`, its timeout, its channel). Probes never
-//! name a runtime; per-runtime facts live in the adapter's `Native` impl and
+//! name a runtime; per-runtime facts live in the adapter's `OwnApi` impl and
 //! in `runners/profiles/<id>.toml`, the expected profile, where every
 //! expectation cites the upstream doc or source that backs it.
 //!
@@ -50,7 +50,7 @@ pub type Cancelled<T> = Result<Option<T>, String>;
 
 /// The seam plus the native calls the probes need. Each adapter implements it
 /// next to its `Runtime` impl, mapping each item to its runtime's own API.
-pub trait Native: Adapter {
+pub trait OwnApi: Adapter {
     /// The expected profile: `include_str!` of `runners/profiles/<id>.toml`.
     const PROFILE: &'static str;
     /// Every task is an OS thread: probes of scheduling order do not apply.
@@ -110,7 +110,7 @@ pub trait Native: Adapter {
     }
 }
 
-/// [`Native::bounded_accepts`] for `futures::channel::mpsc::channel`.
+/// [`OwnApi::bounded_accepts`] for `futures::channel::mpsc::channel`.
 pub fn futures_mpsc_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
     let (mut tx, _rx) = mpsc::channel::<usize>(capacity);
     Ok(accepted(attempts, |i| tx.try_send(i).is_ok()))
@@ -156,7 +156,7 @@ pub trait Probe: 'static {
     /// How often the tests repeat it to show the outcome is stable (ordering probes).
     const REPEAT: usize = 1;
     /// Runs the probe on `R`: builds its own runtime(s), outside any `block_on`.
-    fn run<R: Native>() -> Observed;
+    fn run<R: OwnApi>() -> Observed;
 }
 
 /// The probe registry: calls `$callback! { name: Type, … }` with every probe
@@ -240,7 +240,7 @@ impl std::fmt::Display for ProfileError {
 impl std::error::Error for ProfileError {}
 
 /// Parses `R`'s expected profile.
-pub fn profile<R: Native>() -> Result<Profile, ProfileError> {
+pub fn profile<R: OwnApi>() -> Result<Profile, ProfileError> {
     parse(R::ID, R::PROFILE)
 }
 
@@ -264,13 +264,13 @@ pub fn config() -> Config {
 }
 
 /// Builds `R` with [`config`]; a runtime that cannot start is a probe failure.
-pub fn start<R: Native>() -> R {
+pub fn start<R: OwnApi>() -> R {
     R::new(&config()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs `future` as a spawned task (on a worker, not on the `block_on`
 /// thread) and returns its output.
-pub fn in_task<R: Native, T: Send + 'static>(rt: &R, future: impl Future<Output = T> + Send + 'static) -> T {
+pub fn in_task<R: OwnApi, T: Send + 'static>(rt: &R, future: impl Future<Output = T> + Send + 'static) -> T {
     rt.block_on(async move { R::spawn(future).await })
 }
 

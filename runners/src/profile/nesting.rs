@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use futures::channel::oneshot;
 use workloads::check::DropCounter;
 
-use super::{Native, Observed, Probe, WAIT, bounded, catch, catch_async, in_task, quiet_probe_panics, start};
+use super::{Observed, OwnApi, Probe, WAIT, bounded, catch, catch_async, in_task, quiet_probe_panics, start};
 
 /// Classifies a nested `block_on` that should return 7.
 fn nested_outcome(seen: Result<Option<u64>, String>) -> Observed {
@@ -24,7 +24,7 @@ pub struct NestedBlockOn<const IN_TASK: bool>;
 
 impl<const IN_TASK: bool> NestedBlockOn<IN_TASK> {
     /// The nested call: blocks on a future that yields once, bounded.
-    fn nested<R: Native>() -> Result<Option<u64>, String> {
+    fn nested<R: OwnApi>() -> Result<Option<u64>, String> {
         catch(|| {
             R::block_on_nested(bounded(WAIT, async {
                 R::yield_now().await;
@@ -42,7 +42,7 @@ impl<const IN_TASK: bool> Probe for NestedBlockOn<IN_TASK> {
         "the runtime's own block_on called inside its block_on: works, panics, or stalls"
     };
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         quiet_probe_panics();
         let rt = start::<R>();
         let seen = if IN_TASK {
@@ -64,7 +64,7 @@ impl Probe for NestedForeign {
     const QUESTION: &'static str = "futures::executor::block_on inside a task, blocking on the runtime's 1 ms \
         sleep: works, panics, or stalls (the runtime's timer needs the blocked thread)";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         quiet_probe_panics();
         let rt = start::<R>();
         let seen = catch(|| {
@@ -83,7 +83,7 @@ impl Probe for NestedForeign {
 
 /// Builds a runtime, leaves one task waiting forever (holding a drop guard),
 /// drops the runtime and returns the task's handle and guard counter.
-fn drop_with_pending_task<R: Native>() -> (R::Task<u64>, DropCounter) {
+fn drop_with_pending_task<R: OwnApi>() -> (R::Task<u64>, DropCounter) {
     let drops = DropCounter::default();
     let rt = start::<R>();
     let task = in_task(&rt, {
@@ -113,7 +113,7 @@ impl Probe for DropRuntimeTasks {
     const QUESTION: &'static str = "the runtime is dropped while a spawned task waits forever: the task's future is \
         dropped (its destructors run) or not dropped";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let (task, drops) = drop_with_pending_task::<R>();
         let since = Instant::now();
         while drops.count() == 0 && since.elapsed() < Duration::from_secs(1) {
@@ -135,7 +135,7 @@ impl Probe for StaleHandle {
     const QUESTION: &'static str = "awaiting (with futures::executor::block_on) the handle of a task whose runtime \
         was dropped while it waited: an error value, a panic, or pending";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         quiet_probe_panics();
         let (task, _drops) = drop_with_pending_task::<R>();
         let seen = futures::executor::block_on(bounded(Duration::from_secs(1), catch_async(R::join_task(task))));

@@ -4,7 +4,7 @@ use std::thread::{self, ThreadId};
 
 use futures::channel::oneshot;
 
-use super::{Native, Observed, PANIC, Probe, WAIT, bounded, catch, catch_async, in_task, quiet_probe_panics, start};
+use super::{Observed, OwnApi, PANIC, Probe, WAIT, bounded, catch, catch_async, in_task, quiet_probe_panics, start};
 
 /// A panic in a task, as its joiner sees it through the native handle.
 #[derive(Debug)]
@@ -15,7 +15,7 @@ impl Probe for PanicJoin {
     const QUESTION: &'static str = "a task panics; its joiner awaits the native handle and sees: an error value, the \
         panic resumed in the joiner, the panic escaping block_on, or nothing (pending)";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         quiet_probe_panics();
         let rt = start::<R>();
         let joined = catch(|| {
@@ -43,7 +43,7 @@ impl Probe for PanicDetached {
     const QUESTION: &'static str = "a detached task panics: the runtime keeps running tasks on the same worker \
         (contained), on a new worker thread (worker replaced), stops running tasks, or the panic escapes block_on";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         if R::THREAD_PER_TASK {
             return Observed::not_applicable("thread per task");
         }
@@ -95,7 +95,7 @@ impl Probe for PanicBlockOn {
     /// The runtime lives on a thread of its own, so a `block_on` that never
     /// returns (it cannot be bounded from inside) is seen from here; that
     /// thread is then left blocked until the process ends.
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         quiet_probe_panics();
         let (tx, steps) = std::sync::mpsc::channel();
         thread::spawn(move || {

@@ -9,7 +9,7 @@ use futures::channel::oneshot;
 use workloads::Runtime;
 use workloads::check::DropCounter;
 
-use super::{Native, Observed, Probe, WAIT, bounded, in_task, start};
+use super::{Observed, OwnApi, Probe, WAIT, bounded, in_task, start};
 
 /// Lets other tasks run until `done()` or [`WAIT`] has passed. Yields first;
 /// then sleeps 1 ms at a time, because a yield does not always let others
@@ -32,7 +32,7 @@ impl Probe for DropUnpolled {
         (detach), is dropped unpolled (cancel), is dropped after running to its first .await (cancel after first \
         poll), or is neither run nor dropped (leak)";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         in_task(&rt, async {
             let (polled, finished, drops) =
@@ -83,7 +83,7 @@ impl Probe for CancelPending {
     const QUESTION: &'static str = "the runtime's own cancel/abort of a task that is still waiting, then awaiting \
         it: None, a cancelled error, or no cancel API; also whether the task's future is dropped";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         in_task(&rt, async {
             let drops = DropCounter::default();
@@ -121,7 +121,7 @@ impl Probe for CancelFinished {
     const QUESTION: &'static str = "the runtime's own cancel/abort of a task that has already finished, then \
         awaiting it: the value, None, a cancelled error, or no cancel API";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         in_task(&rt, async {
             let done = Arc::new(AtomicBool::new(false));
@@ -152,7 +152,7 @@ fn push(log: &Log, c: char) {
 /// From inside a task of `R` (one worker), spawns one task per label running
 /// `body(log, label)`, awaits them all and returns the log they wrote; `Err`
 /// with the outcome for a runtime that has no scheduling order.
-fn logged_order<R: Native, F>(
+fn logged_order<R: OwnApi, F>(
     labels: &'static [char],
     body: impl Fn(Log, char) -> F + Send + 'static,
 ) -> Result<String, Observed>
@@ -184,7 +184,7 @@ where
 pub struct YieldOrder;
 
 impl YieldOrder {
-    fn order<R: Native, Y: std::future::Future<Output = ()> + Send + 'static>(
+    fn order<R: OwnApi, Y: std::future::Future<Output = ()> + Send + 'static>(
         yield_now: fn() -> Y,
     ) -> Result<String, Observed> {
         logged_order::<R, _>(&['A', 'B'], move |log, c| async move {
@@ -203,7 +203,7 @@ impl Probe for YieldOrder {
         seam's yield_now in the detail)";
     const REPEAT: usize = 5;
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         match (Self::order::<R, _>(futures_lite::future::yield_now), Self::order::<R, _>(R::yield_now)) {
             (Ok(portable), Ok(seam)) => Observed::with(portable, format!("the seam's yield_now: {seam}")),
             (Err(na), _) | (_, Err(na)) => na,
@@ -221,7 +221,7 @@ impl Probe for SpawnOrder {
         they first run (1234 FIFO, 4123 LIFO slot, 4321 LIFO)";
     const REPEAT: usize = 5;
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let order = logged_order::<R, _>(&['1', '2', '3', '4'], |log, c| async move { push(&log, c) });
         order.map_or_else(
             |na| na,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use futures::task::noop_waker_ref;
 
-use super::{Native, Observed, Probe, WAIT, bounded, in_task, start};
+use super::{Observed, OwnApi, Probe, WAIT, bounded, in_task, start};
 
 /// Sequential 1 ms sleeps in one round of [`TimerGranularity`].
 const SLEEPS: usize = 41;
@@ -42,7 +42,7 @@ impl Probe for TimerGranularity {
     const QUESTION: &'static str = "lateness of a 1 ms sleep: the smallest of 7 rounds' medians (41 sequential \
         sleeps a round), as a class: fine (< 0.5 ms), ms tick (0.5-5 ms) or coarse (>= 5 ms)";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         in_task(&rt, async {
             let want = Duration::from_millis(1);
@@ -80,7 +80,7 @@ impl Probe for SleepZero {
         the task's thread 10 ms without yielding (5 trials): ready without yielding, pending until the task \
         yields, or never completes (whether an immediate poll is ready is in the detail: with a timer thread it is a race)";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         in_task(&rt, async {
             let (mut at_once, mut later) = (0, 0);
@@ -124,7 +124,7 @@ impl Probe for TimeoutZero {
     const QUESTION: &'static str = "the runtime's own timeout of 0 around a future that yields once, then \
         finishes: completes, elapsed, or n/a (no timeout of its own)";
 
-    fn run<R: Native>() -> Observed {
+    fn run<R: OwnApi>() -> Observed {
         let rt = start::<R>();
         in_task(&rt, async {
             let mut polls = 0u32;

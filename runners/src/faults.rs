@@ -38,7 +38,7 @@ use futures::io::{AsyncRead, AsyncWrite};
 use workloads::net::Tcp;
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
-use crate::profile::{Cancelled, Native};
+use crate::profile::{Cancelled, OwnApi};
 use crate::{Adapter, TokioCt};
 
 /// `block_on` never returns.
@@ -270,12 +270,12 @@ impl<const FAULT: u8> Adapter for Faulty<FAULT> {
 }
 
 /// tokio-ct's native calls, and tokio-ct's profile as the expectation.
-impl<const FAULT: u8> Native for Faulty<FAULT> {
+impl<const FAULT: u8> OwnApi for Faulty<FAULT> {
     const PROFILE: &'static str = TokioCt::PROFILE;
     const TIMEOUT: &'static str = TokioCt::TIMEOUT;
     const CHANNEL: &'static str = TokioCt::CHANNEL;
 
-    type Task<T: Send + 'static> = <TokioCt as Native>::Task<T>;
+    type Task<T: Send + 'static> = <TokioCt as OwnApi>::Task<T>;
 
     fn spawn_task<F>(future: F) -> Self::Task<F::Output>
     where
