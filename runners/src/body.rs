@@ -9,7 +9,7 @@ use workloads::channels::PingPong;
 use workloads::spawn::SpawnJoin;
 use workloads::{Run, Workload};
 
-use crate::Adapter;
+use crate::registry::Adapter;
 
 /// What is benchmarked in a cell: a workload through the seam, or a native
 /// twin. Both take sizes, answers and limits from the workload `W`.

@@ -1,5 +1,5 @@
 //! The catalog: what this build can run, by name. Every registered runtime
-//! ([`runtimes`], with its limits) and workload ([`workloads`], native twins
+//! ([`runtimes()`], with its limits) and workload ([`workloads()`], native twins
 //! included, with sizes and what a size counts), a [`Selection`] of them
 //! from the command line or the environment, checked name by name
 //! ([`pick`], [`UnknownName`]), and which sizes to run ([`SizeChoice`]).
@@ -13,7 +13,7 @@ use workloads::spawn::SpawnJoin;
 use workloads::{Limits, Needs, Sizes, Workload, WorkloadVisitor};
 
 use crate::body::{Body, Plain, Twin};
-use crate::{Adapter, RuntimeVisitor};
+use crate::registry::{Adapter, RuntimeVisitor};
 
 /// Which of a workload's sizes to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,7 +176,7 @@ pub fn runtimes() -> Vec<RuntimeInfo> {
         }
     }
     let mut list = List(Vec::new());
-    crate::visit_runtimes(&mut list);
+    crate::registry::visit_runtimes(&mut list);
     list.0
 }
 

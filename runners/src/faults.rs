@@ -38,8 +38,9 @@ use futures::io::{AsyncRead, AsyncWrite};
 use workloads::net::Tcp;
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use crate::TokioCt;
 use crate::profile::{Cancelled, OwnApi};
-use crate::{Adapter, TokioCt};
+use crate::registry::Adapter;
 
 /// `block_on` never returns.
 pub const DEADLOCKS: u8 = 0;

@@ -32,7 +32,7 @@ use crate::body::{Body, Plain, Twin};
 use crate::catalog::{Selection, WorkloadInfo};
 use crate::cores::{self, Cpus};
 use crate::host::Host;
-use crate::{Adapter, RuntimeVisitor};
+use crate::registry::{Adapter, RuntimeVisitor};
 
 /// Runs a selection through criterion.
 #[derive(Debug, Clone)]
@@ -118,7 +118,7 @@ impl Pass<'_> {
             error: &mut self.error,
             body: PhantomData,
         };
-        crate::visit_runtimes(&mut cells);
+        crate::registry::visit_runtimes(&mut cells);
         cells.group.finish();
     }
 }

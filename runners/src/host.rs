@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 
 use workloads::{Config, Mismatch, Run, Runtime, StartError, Workload};
 
-use crate::Adapter;
 use crate::body::{Body, Plain};
+use crate::registry::Adapter;
 
 /// The runtime(s) a cell runs on.
 pub enum Host<R> {

@@ -37,8 +37,6 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
-use std::future::Future;
-
 pub use workloads::{Config, Runtime};
 
 mod adapters;
@@ -56,6 +54,7 @@ pub mod info;
 pub mod memory;
 pub mod overhead;
 pub mod profile;
+mod registry;
 pub mod slowdown;
 
 #[cfg(feature = "async-std")]
@@ -75,57 +74,4 @@ pub use adapters::{SmolLocal, SmolMt};
 #[cfg(feature = "tokio")]
 pub use adapters::{TokioCt, TokioMt};
 
-/// An adapter: a [`Runtime`] plus two native twins, the `spawn_join` and
-/// `ping_pong` workloads written against the runtime's own API. Comparing a
-/// twin with its workload measures what the adapter costs.
-pub trait Adapter: Runtime {
-    /// `spawn_join` of `n` tasks using the runtime's own spawn and join.
-    fn native_spawn_join(&self, n: usize) -> impl Future<Output = u64> + '_;
-    /// `ping_pong` of `n` round trips using the runtime's own spawn and join.
-    fn native_ping_pong(&self, n: usize) -> impl Future<Output = u64> + '_;
-}
-
-/// The runtime registry: calls `$callback! { name: Type, … }` with every
-/// runtime, in the order listings and reports use (`with_runtimes!(cb, x)`
-/// calls `cb! { x; name: Type, … }`). Each entry carries the
-/// `#[cfg(feature = "…")]` of its family ([`families`]), which a callback
-/// puts on what it makes of the entry; the feature is evaluated where the
-/// macro expands, so it is for this package's own code and tests.
-#[macro_export]
-macro_rules! with_runtimes {
-    ($callback:path $(, $($prefix:tt)+)?) => {
-        $callback! {
-            $($($prefix)+;)?
-            #[cfg(feature = "tokio")] tokio_ct: $crate::TokioCt,
-            #[cfg(feature = "tokio")] tokio_mt: $crate::TokioMt,
-            #[cfg(feature = "async-std")] async_std: $crate::AsyncStd,
-            #[cfg(feature = "smol")] smol_local: $crate::SmolLocal,
-            #[cfg(feature = "smol")] smol_mt: $crate::SmolMt,
-            #[cfg(feature = "futures")] futures_local: $crate::FuturesLocal,
-            #[cfg(feature = "futures")] futures_pool: $crate::FuturesPool,
-            #[cfg(feature = "glommio")] glommio: $crate::Glommio,
-            #[cfg(feature = "monoio")] monoio: $crate::MonoioUring,
-            #[cfg(feature = "monoio")] monoio_legacy: $crate::MonoioLegacy,
-            #[cfg(feature = "compio")] compio: $crate::Compio,
-            #[cfg(feature = "threads")] threads: $crate::Threads,
-        }
-    };
-}
-
-/// Something that wants to be called once per runtime type.
-pub trait RuntimeVisitor {
-    /// Called with each registered runtime.
-    fn visit<R: profile::OwnApi>(&mut self);
-}
-
-macro_rules! visit_list {
-    ($($(#[$family:meta])* $name:ident: $ty:ty),* $(,)?) => {
-        /// Calls `visitor.visit::<R>()` for every registered runtime built
-        /// here, in registry order.
-        pub fn visit_runtimes(visitor: &mut impl RuntimeVisitor) {
-            $($(#[$family])* visitor.visit::<$ty>();)*
-            let _ = visitor;
-        }
-    };
-}
-with_runtimes!(visit_list);
+pub use registry::{Adapter, RuntimeVisitor, visit_runtimes};

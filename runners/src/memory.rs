@@ -24,7 +24,7 @@ use workloads::{Config, Mismatch, Workload, not_applicable};
 use crate::host::Host;
 use crate::profile::OwnApi;
 use crate::profile::catch;
-use crate::{Adapter, RuntimeVisitor};
+use crate::registry::{Adapter, RuntimeVisitor};
 
 /// Runs at each size; the median counts.
 pub const RUNS: usize = 3;
@@ -119,7 +119,7 @@ pub fn measure_all(
         }
     }
     let mut each = Each { config, counter, runtimes, workloads, progress, out: Vec::new() };
-    crate::visit_runtimes(&mut each);
+    crate::registry::visit_runtimes(&mut each);
     each.out
 }
 
@@ -139,7 +139,7 @@ pub fn storm(id: &str, config: &Config) -> Option<Result<[u64; 2], Skipped>> {
         }
     }
     let mut one = One { id, config, out: None };
-    crate::visit_runtimes(&mut one);
+    crate::registry::visit_runtimes(&mut one);
     one.out
 }
 

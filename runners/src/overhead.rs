@@ -17,7 +17,7 @@ use workloads::spawn::SpawnJoin;
 use workloads::{Config, Mismatch, Run, Workload};
 
 use crate::body::{Body, Plain, Twin};
-use crate::{Adapter, RuntimeVisitor};
+use crate::registry::{Adapter, RuntimeVisitor};
 
 /// Rounds discarded before the ones that count.
 const WARM_UP_ROUNDS: usize = 3;
@@ -172,7 +172,7 @@ pub fn measure_all(config: &Config, budget: Duration, runtimes: &[String]) -> Ve
         }
     }
     let mut each = Each { config, budget, runtimes, out: Vec::new() };
-    crate::visit_runtimes(&mut each);
+    crate::registry::visit_runtimes(&mut each);
     each.out
 }
 

@@ -23,8 +23,8 @@ use workloads::{Config, Runtime, StartError};
 
 use super::support::{AnyThread, native_task_is_join_handle};
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi, accepted, catch};
+use crate::registry::Adapter;
 
 /// The async-std global runtime.
 #[derive(Debug)]

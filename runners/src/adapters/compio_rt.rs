@@ -40,8 +40,8 @@ use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 use super::net::{LocalNet, LocalTcp};
 use super::support::{JoinFailure, Joined, YieldNow};
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi};
+use crate::registry::Adapter;
 
 /// `compio`: one `compio::runtime::Runtime` on the thread that built it.
 #[derive(Debug)]

@@ -29,8 +29,8 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use super::support::{YieldNow, delegate_helpers, native_task_is_join_handle, on_new_thread, with_context};
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi};
+use crate::registry::Adapter;
 
 scoped_tls::scoped_thread_local!(static LOCAL: LocalSpawner);
 // The pool, on the `block_on` thread while it runs.

@@ -39,8 +39,8 @@ use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 use super::net::{Local, LocalNet, LocalTcp};
 use super::support::native_task_is_join_handle;
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi, accepted, catch};
+use crate::registry::Adapter;
 
 /// `glommio`: one `LocalExecutor` on the thread that built it.
 #[derive(Debug)]

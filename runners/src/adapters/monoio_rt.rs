@@ -52,8 +52,8 @@ use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 use super::net::{LocalNet, LocalTcp};
 use super::support::native_task_is_join_handle;
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi};
+use crate::registry::Adapter;
 
 /// Threads in the blocking pool attached to each monoio runtime.
 const BLOCKING_THREADS: usize = 8;

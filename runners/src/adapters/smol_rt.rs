@@ -30,8 +30,8 @@ use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use super::support::{delegate_helpers, native_task_is_join_handle, with_context};
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi, accepted, catch};
+use crate::registry::Adapter;
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     let timer = async_io::Timer::after(duration);

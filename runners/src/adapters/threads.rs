@@ -26,8 +26,8 @@ use workloads::{Config, Limits, Runtime, StartError};
 
 use super::support::{AnyThread, YieldNow, delegate_helpers, on_new_thread};
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi, message};
+use crate::registry::Adapter;
 
 /// Most OS threads a cell may need before it is reported as capped.
 pub const MAX_THREADS: u64 = 10_000;

@@ -36,8 +36,8 @@ use workloads::{Config, RemoteSpawn, Runtime, StartError};
 
 use super::support::{JoinFailure, Joined};
 use super::twins::{native_ping_pong, native_spawn_join};
-use crate::Adapter;
 use crate::profile::{Cancelled, OwnApi, accepted, catch};
+use crate::registry::Adapter;
 
 /// tokio, with the current-thread scheduler (`MT = false`) or the
 /// multi-thread one (`MT = true`).

@@ -13,8 +13,8 @@ pub use verdict::{Heard, unavailable, verdict};
 use workloads::contract::Check;
 use workloads::{CheckVisitor, Config, Runtime};
 
-use crate::RuntimeVisitor;
 use crate::profile::{Expectation, Observed, OwnApi, Probe, ProbeVisitor, ProfileError};
+use crate::registry::RuntimeVisitor;
 
 /// The environment variable that adds the test-only runtimes.
 pub const TEST_RUNTIMES_VAR: &str = "ARENA_TEST_RUNTIMES";
@@ -48,7 +48,7 @@ fn test_runtimes_enabled() -> bool {
 /// The registered runtimes, plus the test-only ones when enabled (they are
 /// tokio-ct with a fault: built with the `tokio` family only).
 fn visit(visitor: &mut impl RuntimeVisitor) {
-    crate::visit_runtimes(visitor);
+    crate::registry::visit_runtimes(visitor);
     #[cfg(feature = "tokio")]
     if test_runtimes_enabled() {
         visitor.visit::<crate::faults::Deadlocks>();

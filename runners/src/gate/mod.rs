@@ -60,8 +60,8 @@ use reports::protocol::{GateAnswer, GateCommand, ProtocolError};
 use workloads::{Config, Mismatch, Runtime, StartError, Workload, WorkloadVisitor};
 
 use crate::catalog::UnknownName;
+use crate::registry::{Adapter, RuntimeVisitor};
 use crate::slowdown::{burn, burn_batch, set_batch_burn};
-use crate::{Adapter, RuntimeVisitor};
 
 mod meter;
 
@@ -158,7 +158,7 @@ pub fn serve(spec: &Spec, input: &mut dyn BufRead, output: &mut dyn Write) -> Re
     let names: Vec<_> = crate::catalog::workloads().iter().filter(|w| w.twin_of.is_none()).map(|w| w.name).collect();
     crate::catalog::pick("--workload", std::slice::from_ref(&spec.workload), names).map_err(GateError::Unknown)?;
     let mut find = FindRuntime { spec, input, output, result: None };
-    crate::visit_runtimes(&mut find);
+    crate::registry::visit_runtimes(&mut find);
     find.result.expect("the runtime was checked against the registry")
 }
 
