@@ -1,6 +1,6 @@
 //! The counts README quotes ("12 runtimes in 8 families", "46 workloads in 10
-//! families", "10 checks", "21 probes"), and any that ARCHITECTURE.md or docs/
-//! quote, against what `arena list --json` says the registry holds, so the
+//! families", "10 checks", "21 probes"), and any that ARCHITECTURE.md, docs/ or
+//! results/ quote, against what `arena list --json` says the registry holds, so the
 //! pages cannot drift from the code. Built only with
 //! every runtime family (Cargo.toml's `required-features`): a one-family
 //! binary lists fewer runtimes, and README counts the default build.
@@ -69,20 +69,10 @@ fn readme_quotes_the_registry_counts() {
         assert!(found.iter().any(|(n, ..)| n == noun), "README quotes no count of {noun}; this test expects one");
     }
     // Every other page that quotes a count must agree too.
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let mut pages = vec![("README.md".to_owned(), readme.clone())];
-    pages.push(("ARCHITECTURE.md".to_owned(), std::fs::read_to_string(format!("{root}/ARCHITECTURE.md")).unwrap()));
-    for entry in std::fs::read_dir(format!("{root}/docs")).expect("read docs/") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "md") {
-            pages.push((
-                format!("docs/{}", path.file_name().unwrap().to_string_lossy()),
-                std::fs::read_to_string(&path).unwrap(),
-            ));
-        }
-    }
-    for (page, text) in &pages {
-        for (noun, n, families) in quoted_counts(text) {
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let page = page.display();
+        for (noun, n, families) in quoted_counts(&text) {
             let (count, family_count) = expected(&noun);
             assert_eq!(n, count, "{page} says {n} {noun}; arena list --json has {count}");
             if let Some(m) = families {

@@ -25,14 +25,10 @@ pub fn verdict(runtime: &str, layer: Layer, name: &str, heard: Heard) -> Conform
     if let Heard::Answer(Reply::Unavailable { why }) = heard {
         return unavailable(runtime, layer, name, &format!("unavailable: {why}"));
     }
-    let died = match heard {
-        Heard::Hang(after) => Some((Outcome::Hang, format!("hang after {after} s"))),
-        Heard::Aborted(why) => Some((Outcome::Aborted, format!("aborted: {why}"))),
-        Heard::Answer(_) => None,
-    };
-    let answer = match heard {
-        Heard::Answer(reply) => Some(reply),
-        _ => None,
+    let (died, answer) = match heard {
+        Heard::Hang(after) => (Some((Outcome::Hang, format!("hang after {after} s"))), None),
+        Heard::Aborted(why) => (Some((Outcome::Aborted, format!("aborted: {why}"))), None),
+        Heard::Answer(reply) => (None, Some(reply)),
     };
     match layer {
         Layer::Contract => {
