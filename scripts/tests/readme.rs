@@ -68,7 +68,7 @@ fn readme_quotes_the_registry_counts() {
     for noun in ["runtimes", "workloads", "checks", "probes"] {
         assert!(found.iter().any(|(n, ..)| n == noun), "README quotes no count of {noun}; this test expects one");
     }
-    // Every other page that quotes a count must agree too.
+    // README and every other page that quotes a count must agree with the registry.
     for page in pages() {
         let text = std::fs::read_to_string(&page).unwrap();
         let page = page.display();
