@@ -59,6 +59,7 @@ struct MachineView {
     profile: Option<Table>,
     conformance_failures: Vec<String>,
     not_measured: Vec<String>,
+    file_stand_ins: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -365,6 +366,7 @@ fn machine_view(report: &Report, index: usize, m: &Machine) -> Result<MachineVie
         profile: text::conformance(m, Layer::Profile),
         conformance_failures: text::conformance_failures(m),
         not_measured: text::not_measured(m),
+        file_stand_ins: text::file_stand_ins(m),
     })
 }
 

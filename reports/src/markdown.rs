@@ -76,6 +76,7 @@ pub fn render_report(report: &Report) -> String {
         list(&mut out, "**Super-linear growth**", &text::growth(m));
         list(&mut out, "**Slower with more cores**", &text::scaling_growth(m));
         list(&mut out, "**Not measured**", &text::not_measured(m));
+        list(&mut out, "**Files without a file API of the runtime's own**", &text::file_stand_ins(m));
     }
     if !report.workloads.is_empty() {
         out.push_str("## Workloads\n\n");

@@ -141,6 +141,20 @@ pub struct Cell {
     /// the field's name before network workloads recorded round trips.
     #[serde(alias = "lateness")]
     pub latency: Option<Latency>,
+    /// For a workload that does file I/O, the file API the runtime did it
+    /// through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<FileApi>,
+}
+
+/// The file API a cell's runtime did its file I/O through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileApi {
+    /// What it is (`tokio::fs: std::fs calls on tokio's blocking pool`), or,
+    /// for a runtime with none of its own, what stood in.
+    pub api: String,
+    /// Whether it is the runtime's own; `false`: the runtime has none.
+    pub own: bool,
 }
 
 fn one() -> u64 {

@@ -62,6 +62,7 @@ pub fn render_report(report: &Report) -> String {
         list(&mut out, "super-linear growth:", &text::growth(m));
         list(&mut out, "slower with more cores:", &text::scaling_growth(m));
         list(&mut out, "not measured:", &text::not_measured(m));
+        list(&mut out, "files without a file API of the runtime's own:", &text::file_stand_ins(m));
     }
     list(&mut out, "problems with the inputs:", &report.problems);
     out

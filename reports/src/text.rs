@@ -354,6 +354,16 @@ pub fn conformance_failures(m: &Machine) -> Vec<String> {
         .collect()
 }
 
+/// Every runtime whose file cells went through something other than a file
+/// API of its own, and what: `<runtime>: <what stood in>`.
+pub fn file_stand_ins(m: &Machine) -> Vec<String> {
+    let stand_ins = m.cells.iter().filter_map(|c| Some((&c.cell.runtime, c.cell.files.as_ref().filter(|f| !f.own)?)));
+    let mut out: Vec<String> = stand_ins.map(|(runtime, f)| format!("{runtime}: {}", f.api)).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Every cell that was not measured, and why: `<id>: <reason>`.
 pub fn not_measured(m: &Machine) -> Vec<String> {
     let mut out: Vec<String> = m

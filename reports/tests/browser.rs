@@ -128,7 +128,7 @@ fn index_html_renders_in_headless_chromium() {
                 ("chart latency", "rt-one", 1),
             ],
         ),
-        ("host-b", &[2], &[("chart runtimes", "rt-one,rt-two", 4)]),
+        ("host-b", &[4], &[("chart runtimes", "rt-one,rt-two", 4), ("chart runtimes", "rt-one,rt-two", 4)]),
         ("host-c", &[2, 2], &[("chart runtimes", "rt-one,rt-two", 4), ("chart runtimes", "rt-one,rt-two", 4)]),
         ("host-old", &[2], &[("chart runtimes", "rt-one,rt-two", 2)]),
     ];
@@ -168,6 +168,13 @@ fn index_html_renders_in_headless_chromium() {
     assert_eq!(labels(machines[3]), ["rt-one", "rt-two"]);
     // The seam's measured price is in its cell.
     assert!(machines[0].contains("<span class=\"adapter\">adapter +25 %</span>"), "rt-two's ping_pong is priced");
+    // A runtime's file cells through a stand-in for a file API are listed.
+    assert!(
+        machines[1].contains(
+            "<ul class=\"stand-ins\"><li>rt-two: no file API of its own: std::fs, a new thread per call</li></ul>"
+        ),
+        "host-b lists rt-two's stand-in"
+    );
     // The gaps are marked, not blank or zero.
     assert!(dom.contains("<td class=\"cell not-measured\""), "not-measured cells are marked");
     assert!(dom.contains(">FAILED</span></td>"), "the failed cell says so");

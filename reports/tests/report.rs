@@ -194,6 +194,7 @@ fn a_cell_shows_the_price_of_the_seam_where_the_overhead_run_measured_one() {
 #[test]
 fn summary_md_shows_the_fixture_values() {
     let (_f, _r, md) = written();
+    assert!(!md.contains("- rt-one: rt-one::fs"), "a runtime's own file API is no stand-in:\n{md}");
     for expected in [
         "## Machine host-a",
         "## Machine host-b",
@@ -226,6 +227,7 @@ fn summary_md_shows_the_fixture_values() {
         "| ping_pong | 1000 | 300 ns ×5.00<br>cpu 450 ns | **60.0 ns ×1.00<br>cpu 90.0 ns** |",
         "**Cores not held equal (results from before arena-results/2)",
         "| ping_pong | 1000 | 200 ns | 100 ns |",
+        "**Files without a file API of the runtime's own**\n\n- rt-two: no file API of its own: std::fs, a new thread per call\n",
     ] {
         assert!(md.contains(expected), "summary.md lacks {expected:?}:\n{md}");
     }

@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use reports::schema::{Cell, Status};
 use workloads::channels::PingPong;
+use workloads::fs::Files;
 use workloads::spawn::SpawnJoin;
 use workloads::{Limits, Needs, Sizes, Workload, WorkloadVisitor};
 
@@ -155,6 +156,10 @@ pub struct RuntimeInfo {
     pub one_thread: bool,
     /// Whether a run uses one instance per worker, each on a shard.
     pub thread_per_core: bool,
+    /// The file API its files go through (`Files::API`).
+    pub files: &'static str,
+    /// Whether that is its own (`Files::OWN`).
+    pub own_files: bool,
 }
 
 impl RuntimeInfo {
@@ -172,7 +177,17 @@ pub fn runtimes() -> Vec<RuntimeInfo> {
         fn visit<R: Adapter>(&mut self) {
             let (max_tasks, no_remote_spawn) = (R::LIMITS.max_tasks, R::LIMITS.no_remote_spawn);
             let (id, summary, one_thread, thread_per_core) = (R::ID, R::SUMMARY, R::ONE_THREAD, R::THREAD_PER_CORE);
-            self.0.push(RuntimeInfo { id, summary, max_tasks, no_remote_spawn, one_thread, thread_per_core });
+            let (files, own_files) = (<R::Files as Files>::API, <R::Files as Files>::OWN);
+            self.0.push(RuntimeInfo {
+                id,
+                summary,
+                max_tasks,
+                no_remote_spawn,
+                one_thread,
+                thread_per_core,
+                files,
+                own_files,
+            });
         }
     }
     let mut list = List(Vec::new());
@@ -226,6 +241,7 @@ impl WorkloadInfo {
             estimate: None,
             cpu: None,
             latency: None,
+            files: None,
         }
     }
 }

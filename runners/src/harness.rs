@@ -23,10 +23,11 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 use hdrhistogram::Histogram;
 use reports::files::{FileError, write_cell};
-use reports::schema::{Cell, Latency, Status};
+use reports::schema::{Cell, FileApi, Latency, Status};
 use workloads::channels::PingPong;
+use workloads::fs::Files;
 use workloads::spawn::SpawnJoin;
-use workloads::{Config, Workload, WorkloadVisitor};
+use workloads::{Config, Family, Workload, WorkloadVisitor};
 
 use crate::body::{Body, Plain, Twin};
 use crate::catalog::{Selection, WorkloadInfo};
@@ -173,6 +174,9 @@ impl<B: Body> Cells<'_, '_, B> {
         cell.cores = Some(config.workers as u64);
         cell.cpus = self.harness.confined.as_ref().map(|c| c.ids().iter().map(|&id| id as u64).collect());
         cell.shards = Host::<R>::shards_for(config) as u64;
+        if B::W::FAMILY == Family::Fs {
+            cell.files = Some(FileApi { api: <R::Files as Files>::API.to_owned(), own: <R::Files as Files>::OWN });
+        }
         if let Some(reason) = workloads::not_applicable::<B::W, R>(size) {
             cell.status = Status::Skipped(reason);
             return Some(cell);
@@ -190,9 +194,12 @@ impl<B: Body> Cells<'_, '_, B> {
         let batches = RefCell::new(Vec::new());
         let escaped = RefCell::new(None);
         let confined = self.harness.confined.as_ref();
+        // Made once for the cell, before criterion's first batch, and kept through its last.
+        let prepared = OnceCell::new();
         self.group.bench_with_input(BenchmarkId::new(R::ID, size), &size, |b, &size| {
             ran.set(true);
             let host = host.get_or_init(|| Host::new(config).unwrap_or_else(|e| panic!("{e}")));
+            prepared.get_or_init(|| host.prepare::<B::W>(size));
             b.iter_custom(|iters| {
                 let mut record = |samples: &[Duration]| {
                     let mut hist = latency.borrow_mut();

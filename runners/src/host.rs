@@ -18,13 +18,15 @@
 //! from a common start (a barrier before every run, outside the timing), so
 //! a shard that starts a few microseconds late because its thread woke late
 //! does not lengthen the run. Checks and latency bookkeeping stay outside
-//! the timing on both hosts, as in the harness's single-runtime loop.
+//! the timing on both hosts, as in the harness's single-runtime loop, and so
+//! does preparing what the runs use ([`Host::prepare`]).
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::{Arc, Barrier, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use workloads::fs::scratch::Prepared;
 use workloads::{Config, Mismatch, Run, Runtime, StartError, Workload};
 
 use crate::body::{Body, Plain};
@@ -64,6 +66,19 @@ impl<R: Adapter> Host<R> {
         if R::ONE_THREAD { config.workers.max(1) } else { 1 }
     }
 
+    /// What runs of `W` at `size` use and should not time making (a file
+    /// workload's files; [`Workload::prepare`]), for every shard size; kept
+    /// while the value returned lives. [`Host::batch`] prepares too, so a
+    /// caller that holds this across batches makes it once.
+    pub fn prepare<W: Workload>(&self, size: usize) -> Prepared {
+        let mut sizes = match self {
+            Host::Single(_) => vec![size],
+            Host::Sharded(shards) => W::shard_sizes(size, shards.shards.len()),
+        };
+        sizes.dedup();
+        sizes.into_iter().fold(Prepared::default(), |kept, size| kept.and(W::prepare(size)))
+    }
+
     /// Runs `W` once at `size`, checks the answer (of every shard), and
     /// returns the latency samples the run recorded ([`Workload::LATENCY`]).
     pub fn run_checked<W: Workload>(&self, size: usize) -> Result<Vec<Duration>, Mismatch> {
@@ -83,6 +98,7 @@ impl<R: Adapter> Host<R> {
         iters: u64,
         latency: &mut dyn FnMut(&[Duration]),
     ) -> Result<Duration, Mismatch> {
+        let _prepared = self.prepare::<B::W>(size);
         match self {
             Host::Single(rt) => rt.block_on(async {
                 let expected = B::W::expected(size);

@@ -33,7 +33,7 @@ pub const RUNS: usize = 3;
 pub const STORM: usize = 1_000_000;
 
 /// The workloads measured for memory: the costs users ask about, per spawned
-/// task, per channel message, per timer and per request. Calls
+/// task, per channel message, per timer, per request and per file read. Calls
 /// `$callback! { name: Type, … }` as `with_workloads!` does.
 #[macro_export]
 macro_rules! with_memory_workloads {
@@ -47,6 +47,7 @@ macro_rules! with_memory_workloads {
             broadcast: workloads::fanout::Broadcast,
             timer_wheel: workloads::timers::TimerWheel,
             mixed_service: workloads::service::MixedService,
+            fs_read_small: workloads::fs::ReadSmall,
         }
     };
 }
@@ -225,6 +226,8 @@ pub fn measure_at<W: Workload, R: Adapter>(
         return Err(Skipped::NotApplicable(why));
     }
     let host = Host::<R>::new(config).map_err(|e| Skipped::Unavailable(e.reason))?;
+    // What the runs read (files) is made before counting, and kept.
+    let _prepared = host.prepare::<W>(sizes[0]).and(host.prepare::<W>(sizes[1]));
     let run = |size: usize| -> Result<Totals, Skipped> {
         let before = counter();
         // The latency samples are dropped before counting: they are the
@@ -274,6 +277,7 @@ pub fn rss<W: Workload, R: Adapter>(config: &Config, size: usize) -> Result<[u64
         return Err(Skipped::NotApplicable(why));
     }
     let host = Host::<R>::new(config).map_err(|e| Skipped::Unavailable(e.reason))?;
+    let _prepared = host.prepare::<W>(size);
     let before = peak_rss().map_err(Skipped::Unavailable)?;
     checked(catch(|| host.run_checked::<W>(size)))?;
     Ok([before, peak_rss().map_err(Skipped::Unavailable)?])

@@ -152,6 +152,7 @@ impl<R: Runtime> Runtime for Slowed<R> {
     type JoinHandle<T: Send + 'static> = R::JoinHandle<T>;
     type Remote = SlowedRemote<R::Remote>;
     type Tcp = R::Tcp;
+    type Files = R::Files;
     type Primitives = R::Primitives;
 
     fn new(config: &Config) -> Result<Self, StartError> {

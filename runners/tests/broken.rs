@@ -1,13 +1,14 @@
-//! A runtime that cheats must fail, not look fast. `runners::testing` has
+//! A runtime that cheats must fail, not look fast. `runners::faults` has
 //! tokio-ct with one fault switched on: timers that fire at once, every
-//! third spawned task silently dropped, or a bit flipped in TCP reads. The workloads' checksums, the
-//! harness and the contract must all catch it.
+//! third spawned task silently dropped, a bit flipped in TCP and file reads,
+//! or file writes dropped. The workloads' checksums, the harness and the
+//! contract must all catch it.
 #[macro_use]
 mod common;
 
 use common::{harness, quick_criterion};
 use runners::catalog::SizeChoice;
-use runners::faults::{CorruptsBytes, EarlyTimers, LosesTasks, LosesTasksInOneShard};
+use runners::faults::{CorruptsBytes, EarlyTimers, LosesTasks, LosesTasksInOneShard, SkipsFileWrites};
 use runners::host::Host;
 use workloads::channels::FanIn;
 use workloads::select::SelectTimeout;
@@ -36,6 +37,29 @@ fn a_corrupted_byte_fails_every_network_workload() {
     answer_is_wrong::<CorruptsBytes, Echo<4096>>();
     answer_is_wrong::<CorruptsBytes, Echo<65536>>();
     answer_is_wrong::<CorruptsBytes, AcceptStorm>();
+}
+
+#[test]
+fn a_corrupted_read_fails_every_file_reading_workload() {
+    use workloads::fs::{ReadLarge, ReadSmall, ReadsBesideTicker};
+    answer_is_wrong::<CorruptsBytes, ReadSmall>();
+    answer_is_wrong::<CorruptsBytes, ReadLarge>();
+    answer_is_wrong::<CorruptsBytes, ReadsBesideTicker>();
+}
+
+#[test]
+fn a_skipped_write_fails_the_log() {
+    answer_is_wrong::<SkipsFileWrites, workloads::fs::WriteSync>();
+}
+
+#[test]
+fn corrupted_reads_and_skipped_writes_break_the_file_contract() {
+    use workloads::contract::FileWritesReadBack;
+    let why = contract_broken::<CorruptsBytes, FileWritesReadBack>();
+    assert_eq!(why, "read back other bytes than were written, from byte 0");
+    // Every second write dropped: the 1-byte and 64 KiB pieces are all there is.
+    let why = contract_broken::<SkipsFileWrites, FileWritesReadBack>();
+    assert_eq!(why, "read back 65537 bytes, not the 3215360 written");
 }
 
 #[test]

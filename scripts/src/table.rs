@@ -12,7 +12,7 @@ fn table(header: Vec<String>) -> Table {
 }
 
 pub fn print_list() {
-    let mut t = table(["runtime", "what it runs", "limits"].map(String::from).to_vec());
+    let mut t = table(["runtime", "what it runs", "files", "limits"].map(String::from).to_vec());
     for r in catalog::runtimes() {
         let mut limits = Vec::new();
         if let Some(cap) = r.max_tasks {
@@ -21,7 +21,7 @@ pub fn print_list() {
         if let Some(why) = r.no_remote_spawn {
             limits.push(format!("no outside spawns ({why})"));
         }
-        t.add_row(vec![r.id.to_owned(), r.summary.to_owned(), limits.join("; ")]);
+        t.add_row(vec![r.id.to_owned(), r.summary.to_owned(), r.files.to_owned(), limits.join("; ")]);
     }
     println!("{t}");
     if let Some(line) = runners::families::not_built_line() {
@@ -69,6 +69,7 @@ pub fn print_list_json() -> anyhow::Result<()> {
                 "summary": r.summary,
                 "max_tasks": r.max_tasks,
                 "no_remote_spawn": r.no_remote_spawn,
+                "files": { "api": r.files, "own": r.own_files },
             })
         })
         .collect();

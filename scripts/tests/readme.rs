@@ -1,5 +1,5 @@
-//! The counts README quotes ("12 runtimes in 8 families", "46 workloads in 10
-//! families", "10 checks", "21 probes"), and any that ARCHITECTURE.md, docs/ or
+//! The counts README quotes ("12 runtimes in 8 families", "50 workloads in 11
+//! families", "12 checks", "22 probes"), and any that ARCHITECTURE.md, docs/ or
 //! results/ quote, against what `arena list --json` says the registry holds, so the
 //! pages cannot drift from the code. Built only with
 //! every runtime family (Cargo.toml's `required-features`): a one-family

@@ -4,8 +4,15 @@
 //! summed, so a lost or duplicated item changes the checksum (a plain sum of
 //! `0..n` would not notice one item lost and another duplicated).
 use std::future::Future;
+use std::io;
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures::future::{self, Either};
+
+use crate::Runtime;
 
 /// A 64-bit mixing function (SplitMix64's finaliser).
 pub const fn mix(x: u64) -> u64 {
@@ -27,6 +34,23 @@ pub async fn join_sum<H: Future<Output = u64>>(handles: Vec<H>) -> u64 {
         sum = sum.wrapping_add(h.await);
     }
     sum
+}
+
+/// How long one run of an I/O workload (network, files) may take before it gives up.
+pub const LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `work`, panicking with `what` if it takes longer than [`LIMIT`]
+/// (a lost wake-up or a peer that never answers must not hang the suite).
+pub(crate) async fn bounded<R: Runtime, T>(what: &str, work: impl Future<Output = T>) -> T {
+    match future::select(pin!(work), pin!(R::sleep(LIMIT))).await {
+        Either::Left((value, _)) => value,
+        Either::Right(_) => panic!("{what}: no answer within {LIMIT:?}"),
+    }
+}
+
+/// Panics with `what` and the error if `result` is an error.
+pub(crate) fn expect<T>(result: io::Result<T>, what: &str) -> T {
+    result.unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 /// Counts destructor runs: each [`DropGuard`] made from it adds one when dropped.

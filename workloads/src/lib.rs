@@ -28,6 +28,7 @@ pub mod channels;
 pub mod check;
 pub mod contract;
 pub mod fanout;
+pub mod fs;
 pub mod net;
 pub mod primitives;
 mod runtime;
@@ -95,6 +96,10 @@ macro_rules! with_workloads {
             blocking_offload: $crate::blocking::Blocking<true>,
             blocking_inline: $crate::blocking::Blocking<false>,
             mixed_service: $crate::service::MixedService,
+            fs_read_small: $crate::fs::ReadSmall,
+            fs_read_large: $crate::fs::ReadLarge,
+            fs_write_sync: $crate::fs::WriteSync,
+            fs_beside_ticker: $crate::fs::ReadsBesideTicker,
         }
     };
 }
@@ -116,6 +121,8 @@ macro_rules! with_contract {
             channels_exactly_once_in_order: $crate::contract::ChannelsExactlyOnceInOrder,
             no_lost_wakeups: $crate::contract::NoLostWakeups,
             blocking_does_not_stall: $crate::contract::BlockingDoesNotStall,
+            file_writes_read_back: $crate::contract::FileWritesReadBack,
+            missing_file_is_error: $crate::contract::MissingFileIsError,
         }
     };
 }

@@ -20,14 +20,13 @@
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::pin::{Pin, pin};
+use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use futures::future::{self, Either};
 use futures::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use crate::check::{join_sum, mix, mix_sum};
+use crate::check::{bounded, expect, join_sum, mix, mix_sum};
 use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
 
 /// Loopback TCP on one runtime: listeners and connected streams.
@@ -50,22 +49,7 @@ pub trait Tcp: 'static {
     fn connect(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Stream>> + Send;
 }
 
-/// How long one run of a network workload may take before it gives up.
-pub const LIMIT: Duration = Duration::from_secs(60);
-
-/// Runs `work`, panicking with `what` if it takes longer than [`LIMIT`]
-/// (a lost wake-up or a peer that never answers must not hang the suite).
-async fn bounded<R: Runtime, T>(what: &str, work: impl Future<Output = T>) -> T {
-    match future::select(pin!(work), pin!(R::sleep(LIMIT))).await {
-        Either::Left((value, _)) => value,
-        Either::Right(_) => panic!("{what}: no answer within {LIMIT:?}"),
-    }
-}
-
-/// Panics with `what` and the error if `result` is an error.
-fn expect<T>(result: io::Result<T>, what: &str) -> T {
-    result.unwrap_or_else(|e| panic!("{what}: {e}"))
-}
+pub use crate::check::LIMIT;
 
 /// A listener on `127.0.0.1`, on a port the kernel picks, and its address.
 async fn listen<R: Runtime>() -> (<R::Tcp as Tcp>::Listener, SocketAddr) {

@@ -28,6 +28,9 @@
 //!   [`Runtime::Tcp`]: [`crate::net::Tcp`] streams are `futures::io` ones with
 //!   `TCP_NODELAY` set, and connections are ended by dropping the stream, the
 //!   one way of closing every runtime agrees on.
+//! * **Files are the runtime's own** file API where it has one, through
+//!   [`Runtime::Files`] ([`crate::fs`]); a runtime without one says what
+//!   stands in ([`Files::OWN`], [`Files::API`]).
 //! * **Locks and events are chosen by the workload**, through
 //!   [`Runtime::Primitives`] ([`crate::primitives`]): a workload either uses
 //!   the runtime-neutral ones on every runtime or asks for the runtime's own.
@@ -50,6 +53,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use crate::fs::Files;
 use crate::net::Tcp;
 use crate::primitives::Primitives;
 
@@ -129,6 +133,8 @@ pub trait Runtime: Sized + 'static {
     /// Loopback TCP on this runtime: its own sockets, or its compat layer,
     /// as `futures::io` streams.
     type Tcp: Tcp;
+    /// Files on this runtime: its own file API, or what stands in for one.
+    type Files: Files;
     /// The async primitives this runtime ships ([`Neutral`] where it ships
     /// none of its own, or re-exports the neutral ones).
     ///

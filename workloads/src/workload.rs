@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use crate::fs::scratch::Prepared;
 use crate::primitives::{Primitive, Primitives};
 use crate::{Limits, Runtime};
 
@@ -30,6 +31,8 @@ pub enum Family {
     Blocking,
     /// A simulated service: a mix of requests through many primitives at once.
     Service,
+    /// Files: reads, durable writes, reads beside a ticker.
+    Fs,
 }
 
 impl Family {
@@ -46,6 +49,7 @@ impl Family {
             Family::Sync => "sync",
             Family::Blocking => "blocking",
             Family::Service => "service",
+            Family::Fs => "fs",
         }
     }
 }
@@ -171,6 +175,15 @@ pub trait Workload: 'static {
 
     /// The right answer at `size`, computed without running anything.
     fn expected(size: usize) -> u64;
+
+    /// Makes what runs at `size` use and should not time making (the files
+    /// a file workload reads), and keeps it while the value returned lives.
+    /// Whoever times runs calls it first and holds it through them; a run
+    /// that finds nothing prepared makes it itself, so answers never depend
+    /// on it. Nothing, by default.
+    fn prepare(_size: usize) -> Prepared {
+        Prepared::default()
+    }
 
     /// The work itself. Called inside [`Runtime::block_on`].
     fn run<R: Runtime>(size: usize) -> impl Future<Output = Run> + Send;

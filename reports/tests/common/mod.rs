@@ -68,6 +68,7 @@ pub fn on_cores(cores: u64, workload: &str, runtime: &str, size: u64, per_item: 
         estimate,
         cpu,
         latency: None,
+        files: None,
     }
 }
 
@@ -177,12 +178,21 @@ pub fn fixture() -> Fixture {
         ],
     );
     write_json_atomic(&f.results_a, &a).unwrap();
+    // File cells: rt-one through a file API of its own, rt-two through a stand-in.
+    let file_cell = |runtime: &str, api: &str, own: bool| {
+        let mut c = cell("fs_read_small", runtime, 16, Some(5_000.0), Status::Measured);
+        c.family = "fs".into();
+        c.files = Some(FileApi { api: api.into(), own });
+        c
+    };
     let b = results(
         "host-b",
         "2026-11-21T10:00:00Z",
         vec![
             cell("ping_pong", "rt-one", 1000, Some(300.0), Status::Measured),
             cell("ping_pong", "rt-two", 1000, Some(330.0), Status::Measured),
+            file_cell("rt-one", "rt-one::fs on io_uring", true),
+            file_cell("rt-two", "no file API of its own: std::fs, a new thread per call", false),
         ],
     );
     write_json_atomic(&f.results_b, &b).unwrap();

@@ -11,6 +11,10 @@
 //! `detach`) and yields the task's output; nothing to change.
 //!
 //! TCP is `async_std::net`, whose streams implement `futures::io` themselves.
+//! Files are `async_std::fs`: every call is `std::fs` on its blocking pool
+//! (async-std-1.13.2 src/fs/file.rs:15 and src/fs/read.rs:40 use
+//! `task::spawn_blocking`, which is `async_global_executor::spawn_blocking`,
+//! src/task/spawn_blocking.rs:36, the `blocking` crate's pool).
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -25,6 +29,13 @@ use super::support::{AnyThread, native_task_is_join_handle};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, OwnApi, accepted, catch};
 use crate::registry::Adapter;
+
+super::files::futures_io_files!(
+    AsyncStdFiles,
+    async_std::fs,
+    async_std::fs::File,
+    "async_std::fs: std::fs calls on its blocking pool (the blocking crate)"
+);
 
 /// The async-std global runtime.
 #[derive(Debug)]
@@ -69,6 +80,7 @@ impl Runtime for AsyncStd {
     type JoinHandle<T: Send + 'static> = async_std::task::JoinHandle<T>;
     type Remote = AnyThread<AsyncStd>;
     type Tcp = AsyncStdTcp;
+    type Files = AsyncStdFiles;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(config: &Config) -> Result<Self, StartError> {

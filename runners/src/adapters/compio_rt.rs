@@ -27,16 +27,25 @@
 //!   copying through a buffer of its own (and buffering writes until a
 //!   flush). It is `!Unpin` (compio-io-0.10.1 src/compat/async_stream.rs:21,
 //!   `PhantomPinned`), so each stream is boxed once, at connect or accept.
+//! * Files are `compio::fs` ([`CompioFiles`]), positional, on owned buffers,
+//!   each call an io_uring submission (compio-driver-0.12.5
+//!   src/sys/op/fs/iour.rs:6 `OpenFile`, :159 `Sync`;
+//!   src/sys/op/general/iour.rs:75 `ReadAt`).
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
+use compio::buf::{IntoInner, IoBuf};
+use compio::io::{AsyncReadAtExt, AsyncWriteAtExt};
 use compio::runtime::JoinError;
 use send_wrapper::SendWrapper;
+use workloads::fs::Files;
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use super::files::At;
 use super::net::{LocalNet, LocalTcp};
 use super::support::{JoinFailure, Joined, YieldNow};
 use super::twins::{native_ping_pong, native_spawn_join};
@@ -46,6 +55,59 @@ use crate::registry::Adapter;
 /// `compio`: one `compio::runtime::Runtime` on the thread that built it.
 #[derive(Debug)]
 pub struct Compio(compio::runtime::Runtime);
+
+/// `compio::fs`, positional, on io_uring.
+#[derive(Debug)]
+pub enum CompioFiles {}
+
+impl Files for CompioFiles {
+    type File = At<compio::fs::File>;
+    const API: &'static str = "compio::fs on io_uring";
+    const OWN: bool = true;
+
+    fn open(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        SendWrapper::new(async move { compio::fs::File::open(path).await.map(At::new) })
+    }
+
+    fn create(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        SendWrapper::new(async move { compio::fs::File::create(path).await.map(At::new) })
+    }
+
+    fn read_exact(file: &mut Self::File, buf: Vec<u8>) -> impl Future<Output = (io::Result<()>, Vec<u8>)> + Send {
+        SendWrapper::new(async move {
+            let len = buf.len();
+            // A slice of exactly `len`: compio fills a buffer to its capacity.
+            let compio::BufResult(read, buf) = file.file.read_exact_at(buf.slice(0..len), file.at).await;
+            file.at += if read.is_ok() { len as u64 } else { 0 };
+            (read, buf.into_inner())
+        })
+    }
+
+    fn write_all(file: &mut Self::File, buf: Vec<u8>) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(async move {
+            let len = buf.len() as u64;
+            let compio::BufResult(written, _) = (&*file.file).write_all_at(buf, file.at).await;
+            file.at += if written.is_ok() { len } else { 0 };
+            written
+        })
+    }
+
+    fn sync_data(file: &mut Self::File) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(file.file.sync_data())
+    }
+
+    fn close(file: Self::File) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(file.into_inner().close())
+    }
+
+    fn read(path: PathBuf) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        SendWrapper::new(compio::fs::read(path))
+    }
+
+    fn remove(path: PathBuf) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(compio::fs::remove_file(path))
+    }
+}
 
 /// A compio task; awaiting it yields its output or resumes its panic.
 pub type JoinHandle<T> = Joined<compio::runtime::JoinHandle<T>>;
@@ -71,6 +133,7 @@ impl Runtime for Compio {
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
     type Remote = NoRemote;
     type Tcp = LocalTcp<CompioNet>;
+    type Files = CompioFiles;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {

@@ -4,7 +4,9 @@
 //! The `futures` executors have no timer, no `yield_now` and no blocking
 //! pool: timers are `futures_timer::Delay` (one global timer thread),
 //! `yield_now` is Arena's runtime-neutral `YieldNow`, and blocking work runs
-//! on a new OS thread per call. They have no reactor either: TCP is
+//! on a new OS thread per call. They have no file API either: files are
+//! `std::fs` calls, each on a new thread as their blocking work is, and
+//! every file cell says so (`files::StdFiles<NewThread>`). They have no reactor either: TCP is
 //! async-io's (`net::AsyncIoTcp`), whose reactor then runs on async-io's own
 //! thread.
 //!
@@ -27,6 +29,7 @@ use futures::task::{LocalSpawnExt, SpawnExt};
 use workloads::primitives::{AsyncMutex, Neutral, Primitive, Primitives};
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
+use super::files::{NewThread, StdFiles};
 use super::support::{YieldNow, delegate_helpers, native_task_is_join_handle, on_new_thread, with_context};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, OwnApi};
@@ -102,6 +105,7 @@ impl Runtime for FuturesLocal {
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = NoRemote;
     type Tcp = super::net::AsyncIoTcp;
+    type Files = StdFiles<NewThread>;
     type Primitives = FuturesLock;
 
     fn new(_: &Config) -> Result<Self, StartError> {
@@ -190,6 +194,7 @@ impl Runtime for FuturesPool {
     type JoinHandle<T: Send + 'static> = RemoteHandle<T>;
     type Remote = ThreadPool;
     type Tcp = super::net::AsyncIoTcp;
+    type Files = StdFiles<NewThread>;
     type Primitives = FuturesLock;
 
     fn new(config: &Config) -> Result<Self, StartError> {

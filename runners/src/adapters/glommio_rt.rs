@@ -20,6 +20,12 @@
 //!   `ExecutorProxy::yield_now` awaits (src/executor/mod.rs:2176).
 //! * TCP is `glommio::net` (io_uring), whose `TcpStream` implements the
 //!   `futures::io` traits through futures-lite (src/net/tcp_socket.rs:704).
+//! * Files are `glommio::io::BufferedFile` ([`GlommioFiles`]): io_uring
+//!   reads and writes through the page cache, like every other runtime's
+//!   files; `DmaFile` reads `O_DIRECT`, from the device, and would put a
+//!   cold read beside everyone else's warm ones. glommio's files sync with
+//!   `fdatasync` only (src/io/buffered_file.rs:192), which is what the
+//!   seam asks of every runtime.
 //! * Its own primitives are `glommio::sync`'s `RwLock` and `Semaphore`
 //!   ([`GlommioSync`]; src/sync/mod.rs:28), single-thread ones (`Rc` and
 //!   `RefCell` inside), made `Send` like the rest; it has no mutex, barrier,
@@ -28,14 +34,18 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::Stream;
+use glommio::io::BufferedFile;
 use glommio::{LocalExecutor, LocalExecutorBuilder, Placement};
 use send_wrapper::SendWrapper;
+use workloads::fs::Files;
 use workloads::primitives::{AsyncRwLock, AsyncSemaphore, Neutral, Primitive, Primitives};
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use super::files::{At, short_read};
 use super::net::{Local, LocalNet, LocalTcp};
 use super::support::native_task_is_join_handle;
 use super::twins::{native_ping_pong, native_spawn_join};
@@ -46,6 +56,79 @@ use crate::registry::Adapter;
 #[derive(Debug)]
 pub struct Glommio {
     ex: LocalExecutor,
+}
+
+/// `glommio::io::BufferedFile`, positional, on io_uring.
+#[derive(Debug)]
+pub enum GlommioFiles {}
+
+impl Files for GlommioFiles {
+    type File = At<BufferedFile>;
+    const API: &'static str = "glommio::io::BufferedFile on io_uring (through the page cache)";
+    const OWN: bool = true;
+
+    fn open(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        SendWrapper::new(async move { Ok(At::new(BufferedFile::open(path).await?)) })
+    }
+
+    fn create(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        SendWrapper::new(async move { Ok(At::new(BufferedFile::create(path).await?)) })
+    }
+
+    fn read_exact(file: &mut Self::File, mut buf: Vec<u8>) -> impl Future<Output = (io::Result<()>, Vec<u8>)> + Send {
+        SendWrapper::new(async move {
+            // glommio reads into a buffer of its own: copied into `buf`.
+            let mut filled = 0;
+            while filled < buf.len() {
+                let read = match file.file.read_at(file.at, buf.len() - filled).await {
+                    Ok(read) if read.is_empty() => return (Err(short_read()), buf),
+                    Ok(read) => read,
+                    Err(e) => return (Err(e.into()), buf),
+                };
+                buf[filled..filled + read.len()].copy_from_slice(&read);
+                filled += read.len();
+                file.at += read.len() as u64;
+            }
+            (Ok(()), buf)
+        })
+    }
+
+    fn write_all(file: &mut Self::File, buf: Vec<u8>) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(async move {
+            // `write_at` keeps the buffer: a short write cannot be resumed,
+            // so it is an error rather than a hole in the file.
+            let len = buf.len();
+            let written = file.file.write_at(buf, file.at).await?;
+            file.at += written as u64;
+            match written == len {
+                true => Ok(()),
+                false => Err(io::Error::new(io::ErrorKind::WriteZero, format!("wrote {written} of {len} bytes"))),
+            }
+        })
+    }
+
+    fn sync_data(file: &mut Self::File) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(async move { Ok(file.file.fdatasync().await?) })
+    }
+
+    fn close(file: Self::File) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(async move { Ok(file.into_inner().close().await?) })
+    }
+
+    fn read(path: PathBuf) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        SendWrapper::new(async move {
+            let file = BufferedFile::open(path).await?;
+            let size = usize::try_from(file.file_size().await?).map_err(io::Error::other)?;
+            let mut file = At::new(file);
+            let (read, buf) = Self::read_exact(&mut file, vec![0; size]).await;
+            Self::close(file).await?;
+            read.map(|()| buf)
+        })
+    }
+
+    fn remove(path: PathBuf) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(async move { Ok(glommio::io::remove(path).await?) })
+    }
 }
 
 /// A glommio `Task` made `Send` by `send_wrapper`. `SendWrapper`'s own
@@ -131,6 +214,7 @@ impl Runtime for Glommio {
     type JoinHandle<T: Send + 'static> = Join<T>;
     type Remote = NoRemote;
     type Tcp = LocalTcp<GlommioNet>;
+    type Files = GlommioFiles;
     type Primitives = GlommioSync;
 
     fn new(_: &Config) -> Result<Self, StartError> {

@@ -3,12 +3,13 @@
 //! traits), with the runtime's normalisation choices, cited upstream, in its
 //! module doc; and what more than one of them uses: `support` (the executor
 //! lookup, yields, join-handle normalisation, helper macros), `net` (TCP
-//! backends shared by several families) and `twins` (the macros that write
+//! backends shared by several families), `files` (file backends shared by several families) and `twins` (the macros that write
 //! each runtime's native twins). Each family is a cargo feature.
 #[cfg(feature = "async-std")]
 mod async_std_rt;
 #[cfg(feature = "compio")]
 mod compio_rt;
+pub(crate) mod files;
 #[cfg(feature = "futures")]
 mod futures_rt;
 #[cfg(feature = "glommio")]

@@ -34,21 +34,32 @@
 //!   uring-based epoll" on io_uring), seen as `futures::io` through
 //!   `tokio_util::compat`. So echo on monoio measures that path, not its
 //!   completion-based one.
+//! * Files are `monoio::fs` ([`MonoioFiles`]), positional, on owned
+//!   buffers. On io_uring each call is a submission (src/driver/op/read.rs:65
+//!   `uring_op`); on the legacy driver the same op is a plain system call
+//!   (`pread64`, `fsync`, `open`, `unlink`) made on the executor thread
+//!   (src/driver/op/read.rs:84 `legacy_call`, op/fsync.rs:68, op/open.rs:72,
+//!   op/unlink.rs:50): a file call there blocks every task of the shard.
 use std::cell::RefCell;
 use std::future::Future;
 use std::io;
+use std::marker::PhantomData;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use monoio::blocking::DefaultThreadPool;
+use monoio::buf::IoBufMut;
 use monoio::time::TimeDriver;
 use monoio::{Buildable, Driver, IoUringDriver, LegacyDriver, RuntimeBuilder};
 use send_wrapper::SendWrapper;
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
+use workloads::fs::Files;
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
+use super::files::At;
 use super::net::{LocalNet, LocalTcp};
 use super::support::native_task_is_join_handle;
 use super::twins::{native_ping_pong, native_spawn_join};
@@ -69,6 +80,8 @@ where
     const SUMMARY: &'static str;
     /// The expected profile.
     const PROFILE: &'static str;
+    /// What its files go through (`Files::API`).
+    const FILES: &'static str;
 }
 
 impl Flavor for IoUringDriver {
@@ -76,6 +89,7 @@ impl Flavor for IoUringDriver {
     const SUMMARY: &'static str =
         "monoio io_uring driver, one runtime per worker thread, each running a shard of the workload";
     const PROFILE: &'static str = include_str!("../../profiles/monoio.toml");
+    const FILES: &'static str = "monoio::fs on io_uring";
 }
 
 impl Flavor for LegacyDriver {
@@ -83,6 +97,62 @@ impl Flavor for LegacyDriver {
     const SUMMARY: &'static str =
         "monoio legacy (epoll) driver, one runtime per worker thread, each running a shard of the workload";
     const PROFILE: &'static str = include_str!("../../profiles/monoio-legacy.toml");
+    const FILES: &'static str = "monoio::fs, legacy driver: blocking system calls on the executor thread";
+}
+
+/// `monoio::fs` with driver `D`, positional.
+#[derive(Debug)]
+pub struct MonoioFiles<D>(PhantomData<D>);
+
+impl<D: Flavor> Files for MonoioFiles<D>
+where
+    TimeDriver<D>: Driver + Buildable,
+{
+    type File = At<monoio::fs::File>;
+    const API: &'static str = D::FILES;
+    const OWN: bool = true;
+
+    fn open(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        SendWrapper::new(async move { monoio::fs::File::open(path).await.map(At::new) })
+    }
+
+    fn create(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        SendWrapper::new(async move { monoio::fs::File::create(path).await.map(At::new) })
+    }
+
+    fn read_exact(file: &mut Self::File, buf: Vec<u8>) -> impl Future<Output = (io::Result<()>, Vec<u8>)> + Send {
+        SendWrapper::new(async move {
+            let len = buf.len();
+            let (read, buf) = file.file.read_exact_at(buf.slice_mut(0..len), file.at).await;
+            file.at += if read.is_ok() { len as u64 } else { 0 };
+            (read, buf.into_inner())
+        })
+    }
+
+    fn write_all(file: &mut Self::File, buf: Vec<u8>) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(async move {
+            let len = buf.len() as u64;
+            let (written, _) = file.file.write_all_at(buf, file.at).await;
+            file.at += if written.is_ok() { len } else { 0 };
+            written
+        })
+    }
+
+    fn sync_data(file: &mut Self::File) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(file.file.sync_data())
+    }
+
+    fn close(file: Self::File) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(file.into_inner().close())
+    }
+
+    fn read(path: PathBuf) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        SendWrapper::new(monoio::fs::read(path))
+    }
+
+    fn remove(path: PathBuf) -> impl Future<Output = io::Result<()>> + Send {
+        SendWrapper::new(monoio::fs::remove_file(path))
+    }
 }
 
 /// A monoio runtime with driver `D` and its timer.
@@ -126,6 +196,7 @@ where
     type JoinHandle<T: Send + 'static> = monoio::task::JoinHandle<T>;
     type Remote = NoRemote;
     type Tcp = LocalTcp<MonoioNet>;
+    type Files = MonoioFiles<D>;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {

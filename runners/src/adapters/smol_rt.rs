@@ -12,7 +12,9 @@
 //!
 //! `spawn` finds the executor in a scoped thread-local set around `block_on`
 //! and each worker's loop. TCP is async-io's `Async<std::net::TcpStream>`
-//! (`net::AsyncIoTcp`), what `smol::net` wraps.
+//! (`net::AsyncIoTcp`), what `smol::net` wraps. Files are `async-fs`, what
+//! `smol::fs` re-exports: every call is `std::fs` on the `blocking` crate's
+//! pool (async-fs-2.2.0 src/lib.rs:51, `unblock`).
 //!
 //! Normalisation: smol's `Task` cancels its task when dropped (async-task
 //! docs: "Dropping a Task cancels the task"), so `detach` is `Task::detach`.
@@ -40,6 +42,13 @@ fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
     }
 }
 
+super::files::futures_io_files!(
+    SmolFiles,
+    async_fs,
+    async_fs::File,
+    "async-fs (smol::fs): std::fs calls on the blocking crate's pool"
+);
+
 scoped_tls::scoped_thread_local!(static LOCAL: LocalExecutor<'static>);
 scoped_tls::scoped_thread_local!(static SHARED: Arc<Executor<'static>>);
 
@@ -58,6 +67,7 @@ impl Runtime for SmolLocal {
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = NoRemote;
     type Tcp = super::net::AsyncIoTcp;
+    type Files = SmolFiles;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {
@@ -115,6 +125,7 @@ impl Runtime for SmolMt {
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = SmolRemote;
     type Tcp = super::net::AsyncIoTcp;
+    type Files = SmolFiles;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(config: &Config) -> Result<Self, StartError> {

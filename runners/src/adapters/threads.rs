@@ -10,7 +10,9 @@
 //!
 //! TCP is `std::net` with blocking calls (`futures::io::AllowStdIo`): each
 //! task is a thread, so blocking in `poll` is what a thread-per-connection
-//! server does.
+//! server does. Files are `std::fs` calls on the task's own thread, for the
+//! same reason (`files::StdFiles<InTask>`); every file cell says the
+//! baseline has no file API of its own.
 use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -24,6 +26,7 @@ use futures::io::AllowStdIo;
 use workloads::net::Tcp;
 use workloads::{Config, Limits, Runtime, StartError};
 
+use super::files::{InTask, StdFiles};
 use super::support::{AnyThread, YieldNow, delegate_helpers, on_new_thread};
 use super::twins::{native_ping_pong, native_spawn_join};
 use crate::profile::{Cancelled, OwnApi, message};
@@ -98,6 +101,7 @@ impl Runtime for Threads {
     type JoinHandle<T: Send + 'static> = ThreadTask<T>;
     type Remote = AnyThread<Threads>;
     type Tcp = BlockingTcp;
+    type Files = StdFiles<InTask>;
     type Primitives = workloads::primitives::Neutral;
 
     fn new(_: &Config) -> Result<Self, StartError> {

@@ -12,6 +12,8 @@
 //! (`Compat`: tokio's `AsyncRead`/`AsyncWrite` as `futures::io`'s, the
 //! documented bridge; its `poll_close` is tokio's `poll_shutdown`).
 //!
+//! Files are `tokio::fs` ([`TokioFiles`]), on tokio's blocking pool.
+//!
 //! Its own primitives are `tokio::sync` ([`TokioSync`]): `Mutex`, `RwLock`,
 //! `Semaphore`, `Barrier`, `Notify` and `watch`, each behind an [`Own`]
 //! wrapper that maps it onto the seam's traits (a permit is never refused:
@@ -23,10 +25,13 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::Stream;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
+use workloads::fs::Files;
 use workloads::net::Tcp;
 use workloads::primitives::{
     AsyncBarrier, AsyncMutex, AsyncRwLock, AsyncSemaphore, Notify, Primitive, Primitives, Watch, WatchReceiver,
@@ -98,6 +103,54 @@ impl Tcp for TokioTcp {
         let stream = tokio::net::TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         Ok(stream.compat())
+    }
+}
+
+/// `tokio::fs`: every call is `std::fs` run on tokio's blocking pool
+/// (tokio-1.54.1 src/fs/file.rs:29 imports `spawn_blocking`; `fs::read` is
+/// `asyncify(std::fs::read)`; its io_uring path needs `--cfg tokio_unstable`,
+/// src/fs/read.rs:59, which Arena does not build with). A `File` reads and
+/// writes through a buffer of its own, one blocking call per chunk of at
+/// most 2 MiB (`DEFAULT_MAX_BUF_SIZE`).
+#[derive(Debug)]
+pub struct TokioFiles;
+
+impl Files for TokioFiles {
+    type File = tokio::fs::File;
+    const API: &'static str = "tokio::fs: std::fs calls on tokio's blocking pool";
+    const OWN: bool = true;
+
+    fn open(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        tokio::fs::File::open(path)
+    }
+
+    fn create(path: PathBuf) -> impl Future<Output = io::Result<Self::File>> + Send {
+        tokio::fs::File::create(path)
+    }
+
+    async fn read_exact(file: &mut Self::File, mut buf: Vec<u8>) -> (io::Result<()>, Vec<u8>) {
+        (file.read_exact(&mut buf).await.map(drop), buf)
+    }
+
+    async fn write_all(file: &mut Self::File, buf: Vec<u8>) -> io::Result<()> {
+        file.write_all(&buf).await
+    }
+
+    fn sync_data(file: &mut Self::File) -> impl Future<Output = io::Result<()>> + Send + '_ {
+        file.sync_data()
+    }
+
+    async fn close(mut file: Self::File) -> io::Result<()> {
+        // A write may still be running on the pool: `flush` waits for it.
+        file.flush().await
+    }
+
+    fn read(path: PathBuf) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
+        tokio::fs::read(path)
+    }
+
+    fn remove(path: PathBuf) -> impl Future<Output = io::Result<()>> + Send {
+        tokio::fs::remove_file(path)
     }
 }
 
@@ -233,6 +286,7 @@ impl<const MT: bool> Runtime for Tokio<MT> {
     type JoinHandle<T: Send + 'static> = JoinHandle<T>;
     type Remote = Remote;
     type Tcp = TokioTcp;
+    type Files = TokioFiles;
     type Primitives = TokioSync;
 
     fn new(config: &Config) -> Result<Self, StartError> {

@@ -68,6 +68,8 @@ pub fn counts_instructions(runtime: &RuntimeInfo, workload: &WorkloadInfo) -> Re
         Err("uses timers")
     } else if workload.family == workloads::Family::Net.name() {
         Err("does network I/O (the kernel's share is not counted, and readiness depends on time)")
+    } else if workload.family == workloads::Family::Fs.name() {
+        Err("does file I/O (the kernel's share is not counted, and most runtimes do it on pool threads)")
     } else if workload.twin_of.is_some() {
         Err("native twins are not gated")
     } else {
@@ -108,6 +110,7 @@ mod tests {
         assert!(counts_instructions(&rt("tokio-mt"), &wl("ping_pong")).is_err());
         assert!(counts_instructions(&rt("smol-local"), &wl("select_timeout")).is_err());
         assert!(counts_instructions(&rt("smol-local"), &wl("timeout_ok")).is_err());
+        assert!(counts_instructions(&rt("tokio-ct"), &wl("fs_read_large")).is_err());
     }
 
     #[test]

@@ -202,6 +202,8 @@ fn serve_cell<R: Runtime, W: Workload>(
     if let Some(why) = workloads::not_applicable::<W, R>(size) {
         return Err(GateError::NotApplicable(why));
     }
+    // A file workload's files, made before the first batch and kept to the last.
+    let _prepared = W::prepare(size);
     let rt = R::new(&spec.config).map_err(GateError::Start)?;
     let mut counter = match spec.meter {
         Meter::Instructions => Some(instruction_counter().map_err(GateError::Counter)?),

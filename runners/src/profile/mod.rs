@@ -30,6 +30,7 @@ use workloads::Config;
 
 mod blocking;
 mod channels;
+mod files;
 mod nesting;
 mod panics;
 mod tasks;
@@ -37,6 +38,7 @@ mod time;
 
 pub use blocking::BlockingCap;
 pub use channels::{BoundedCapacity, CoopBudget, SelectFairness};
+pub use files::FileWorkThread;
 pub use nesting::{DropRuntimeTasks, NestedBlockOn, NestedForeign, StaleHandle};
 pub use panics::{PanicBlockOn, PanicDetached, PanicJoin};
 pub use tasks::{CancelFinished, CancelPending, DropUnpolled, SpawnOrder, YieldOrder};
@@ -111,6 +113,7 @@ macro_rules! with_probes {
             blocking_cap: $crate::profile::BlockingCap,
             bounded_capacity: $crate::profile::BoundedCapacity,
             select_fairness: $crate::profile::SelectFairness,
+            file_work_thread: $crate::profile::FileWorkThread,
         }
     };
 }

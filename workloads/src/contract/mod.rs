@@ -20,6 +20,10 @@ use futures::{SinkExt, StreamExt};
 use crate::Runtime;
 use crate::check::DropCounter;
 
+mod files;
+
+pub use files::{FileWritesReadBack, MissingFileIsError};
+
 /// The longest any check waits for something that should happen.
 pub const LIMIT: Duration = Duration::from_secs(10);
 

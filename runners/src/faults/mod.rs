@@ -9,9 +9,11 @@
 //!   never starts (as glommio without io_uring): its cells must read
 //!   `unavailable: …`, in `arena run` and `arena conformance`.
 //! * `broken-early-timers` completes every sleep at once,
-//!   `broken-loses-tasks` silently drops every third spawned task and
-//!   `broken-corrupts-bytes` flips a bit in every 50th TCP read: the tests
-//!   show the workloads' checksums, the harness and the contract catch them.
+//!   `broken-loses-tasks` silently drops every third spawned task,
+//!   `broken-corrupts-bytes` flips a bit in every 50th TCP read and in every
+//!   file read, and `broken-skips-file-writes` drops every second write to a
+//!   file while saying it wrote it ([`io`]): the tests show the workloads'
+//!   checksums, the harness and the contract catch them.
 //! * `broken-loses-tasks-in-one-shard` is a single-threaded runtime (so it
 //!   runs one instance per core) that drops every third task only in its
 //!   second instance: every shard's answer must be checked.
@@ -26,21 +28,21 @@
 //! slowdown, which ships, is [`crate::slowdown`].
 use std::cell::Cell;
 use std::future::{Future, ready};
-use std::io;
-use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::future::Either;
-use futures::io::{AsyncRead, AsyncWrite};
-use workloads::net::Tcp;
 use workloads::{Config, Limits, NoRemote, Runtime, StartError};
 
 use crate::TokioCt;
 use crate::profile::{Cancelled, OwnApi};
 use crate::registry::Adapter;
+
+mod io;
+
+pub use io::{Corrupting, FaultyFiles, FaultyTcp};
 
 /// `block_on` never returns.
 pub const DEADLOCKS: u8 = 0;
@@ -52,7 +54,8 @@ pub const EARLY_TIMERS: u8 = 2;
 pub const LOSES_TASKS: u8 = 3;
 /// `new` fails, as a runtime that cannot start on the machine does.
 pub const UNAVAILABLE: u8 = 4;
-/// Every 50th TCP read (over all streams) comes back with a bit flipped.
+/// Every 50th TCP read (over all streams) and every file read comes back
+/// with a bit flipped.
 pub const CORRUPTS_BYTES: u8 = 5;
 /// Single-threaded (sharded on several cores); every third task spawned
 /// on the second shard's thread is dropped unrun.
@@ -63,6 +66,8 @@ pub const ESCAPES_CORES: u8 = 7;
 pub const EAGER_START: u8 = 8;
 /// A task that woke itself while being polled is polled again at once.
 pub const RERUNS_SELF_WAKE: u8 = 9;
+/// Every second write to an open file is dropped, and reported written.
+pub const SKIPS_FILE_WRITES: u8 = 10;
 
 /// tokio-ct with fault `FAULT` switched on.
 #[derive(Debug)]
@@ -91,6 +96,8 @@ pub type EscapesCores = Faulty<ESCAPES_CORES>;
 pub type EagerStart = Faulty<EAGER_START>;
 /// `test-reruns-self-wake`.
 pub type RerunsSelfWake = Faulty<RERUNS_SELF_WAKE>;
+/// `broken-skips-file-writes`.
+pub type SkipsFileWrites = Faulty<SKIPS_FILE_WRITES>;
 
 /// A thread that re-pinned itself to every CPU and waits until dropped.
 #[derive(Debug)]
@@ -164,6 +171,7 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
         ESCAPES_CORES => "broken-escapes-cores",
         EAGER_START => "test-eager-start",
         RERUNS_SELF_WAKE => "test-reruns-self-wake",
+        SKIPS_FILE_WRITES => "broken-skips-file-writes",
         _ => "broken-loses-tasks",
     };
     const SUMMARY: &'static str = "test only: tokio-ct with a fault";
@@ -173,6 +181,7 @@ impl<const FAULT: u8> Runtime for Faulty<FAULT> {
     type JoinHandle<T: Send + 'static> = MaybeLost<<TokioCt as Runtime>::JoinHandle<T>>;
     type Remote = NoRemote;
     type Tcp = FaultyTcp<FAULT>;
+    type Files = FaultyFiles<FAULT>;
     type Primitives = <TokioCt as Runtime>::Primitives;
 
     fn new(config: &Config) -> Result<Self, StartError> {
@@ -339,67 +348,5 @@ impl<F: Future> Future for Rerun<F> {
             }
         }
         Poll::Pending
-    }
-}
-
-/// tokio-ct's TCP; with [`CORRUPTS_BYTES`], its reads corrupt.
-#[derive(Debug)]
-pub struct FaultyTcp<const FAULT: u8>;
-
-type TokioTcp = <TokioCt as Runtime>::Tcp;
-
-impl<const FAULT: u8> Tcp for FaultyTcp<FAULT> {
-    type Stream = Corrupting<<TokioTcp as Tcp>::Stream>;
-    type Listener = <TokioTcp as Tcp>::Listener;
-
-    fn bind(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Listener>> + Send {
-        TokioTcp::bind(addr)
-    }
-
-    fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
-        TokioTcp::local_addr(listener)
-    }
-
-    async fn accept(listener: &Self::Listener) -> io::Result<Self::Stream> {
-        Ok(Corrupting { inner: TokioTcp::accept(listener).await?, on: FAULT == CORRUPTS_BYTES })
-    }
-
-    async fn connect(addr: SocketAddr) -> io::Result<Self::Stream> {
-        Ok(Corrupting { inner: TokioTcp::connect(addr).await?, on: FAULT == CORRUPTS_BYTES })
-    }
-}
-
-/// Reads counted over every corrupting stream.
-static READS: AtomicU64 = AtomicU64::new(0);
-
-/// A stream whose every 50th non-empty read (counted over all of them) has
-/// its first byte's lowest bit flipped, when `on`.
-#[derive(Debug)]
-pub struct Corrupting<S> {
-    inner: S,
-    on: bool,
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for Corrupting<S> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        let n = std::task::ready!(Pin::new(&mut self.inner).poll_read(cx, buf))?;
-        if self.on && n > 0 && READS.fetch_add(1, Ordering::Relaxed) % 50 == 49 {
-            buf[0] ^= 1;
-        }
-        Poll::Ready(Ok(n))
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for Corrupting<S> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_close(cx)
     }
 }
