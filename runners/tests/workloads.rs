@@ -66,6 +66,33 @@ fn blocking_work_returns<R: Runtime>() {
     assert_ne!(ran_on, caller, "blocking work ran on the block_on thread");
 }
 
+/// A ticker its executor never lets run reports the tick that came due, late
+/// by as long as it was kept waiting, not no tick at all: the one thread of
+/// a single-threaded runtime is blocked for 20 ms after the ticker started.
+fn a_starved_ticker_reports_its_due_tick<R: Runtime>() {
+    use std::time::Duration;
+    if !R::ONE_THREAD {
+        return;
+    }
+    let Some(rt) = common::start::<R>(&config()) else { return };
+    let lateness = rt.block_on(async {
+        R::spawn(async {
+            let (stop, ticker) = workloads::ticker::start::<R>();
+            // Lets the ticker start its first sleep (futures' LocalPool adds
+            // a spawned task to its pool only between rounds), then blocks
+            // the thread.
+            for _ in 0..10 {
+                R::yield_now().await;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            let _ = stop.send(());
+            ticker.await
+        })
+        .await
+    });
+    assert!(lateness.iter().any(|&late| late >= Duration::from_millis(15)), "{}: {lateness:?}", R::ID);
+}
+
 /// Detached tasks run to completion with nobody awaiting them, whether
 /// spawned detached or detached after the fact (also after the spawning task ended).
 fn detached_tasks_finish<R: Runtime>() {
@@ -148,6 +175,11 @@ macro_rules! runtime_modules {
                 #[test]
                 fn own_primitives_are_listed() {
                     super::own_primitives_are_own::<R>();
+                }
+
+                #[test]
+                fn a_starved_ticker_reports_its_due_tick() {
+                    super::a_starved_ticker_reports_its_due_tick::<R>();
                 }
 
                 #[test]

@@ -3,20 +3,11 @@
 //! anti-pattern), while a ticker task sleeps 1 ms at a time and records how
 //! late it wakes. The ticker's lateness is what the advice is about: inline
 //! blocking starves the tasks that share a worker with it.
-use std::time::{Duration, Instant};
-
-use std::pin::pin;
-
-use futures::future::{self, Either};
-
 use crate::check::{join_sum, mix};
-use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
+use crate::{Family, Needs, Run, Runtime, Sizes, Workload, ticker};
 
 /// Rounds of the CPU job (a few tens of microseconds).
 const JOB_ROUNDS: u64 = 20_000;
-
-/// The ticker's period.
-const TICK: Duration = Duration::from_millis(1);
 
 /// A CPU-bound job: `JOB_ROUNDS` rounds of mixing, answer checked.
 fn job(i: u64) -> u64 {
@@ -63,18 +54,7 @@ impl<const OFFLOAD: bool> Workload for Blocking<OFFLOAD> {
     }
 
     async fn run<R: Runtime>(size: usize) -> Run {
-        let (done_tx, done_rx) = futures::channel::oneshot::channel::<()>();
-        let ticker = R::spawn(async move {
-            let mut done = pin!(done_rx);
-            let mut lateness = Vec::new();
-            loop {
-                let deadline = Instant::now() + TICK;
-                match future::select(pin!(R::sleep(TICK)), done.as_mut()).await {
-                    Either::Left(_) => lateness.push(Instant::now().saturating_duration_since(deadline)),
-                    Either::Right(_) => return lateness,
-                }
-            }
-        });
+        let (done_tx, ticker) = ticker::start::<R>();
         let jobs: Vec<_> = (0..size as u64)
             .map(|i| R::spawn(async move { if OFFLOAD { R::spawn_blocking(move || job(i)).await } else { job(i) } }))
             .collect();

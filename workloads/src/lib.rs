@@ -37,6 +37,7 @@ pub mod service;
 pub mod spawn;
 pub mod streams;
 pub mod sync;
+pub mod ticker;
 pub mod timers;
 mod workload;
 pub mod yield_storm;

@@ -3,16 +3,12 @@
 //! what the file holds; the files are written ahead of the timed runs
 //! ([`Workload::prepare`]), so every read is warm (page cache).
 use std::path::PathBuf;
-use std::pin::pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use futures::future::{self, Either};
 
 use super::scratch::{self, Dir, Prepared};
 use super::{Files, content};
 use crate::check::{bounded, expect, join_sum, mix, mix_sum};
-use crate::{Family, Needs, Run, Runtime, Sizes, Workload};
+use crate::{Family, Needs, Run, Runtime, Sizes, Workload, ticker};
 
 /// The size of a small file (a config file).
 pub const SMALL: usize = 4 * 1024;
@@ -160,9 +156,6 @@ const TICKER_FILES: usize = 64;
 /// Tasks reading at once in `fs_beside_ticker`.
 const READERS: usize = 16;
 
-/// The ticker's period.
-const TICK: Duration = Duration::from_millis(1);
-
 /// `size` whole-file reads of 4 KiB files by 16 tasks, while a ticker task
 /// sleeps 1 ms at a time and records how late it wakes: does file I/O stall
 /// the executor it is started from?
@@ -200,18 +193,7 @@ impl Workload for ReadsBesideTicker {
     async fn run<R: Runtime>(size: usize) -> Run {
         let files = SmallFiles::get(TICKER_FILES);
         bounded::<R, _>(Self::NAME, async {
-            let (done_tx, done_rx) = futures::channel::oneshot::channel::<()>();
-            let ticker = R::spawn(async move {
-                let mut done = pin!(done_rx);
-                let mut lateness = Vec::new();
-                loop {
-                    let deadline = Instant::now() + TICK;
-                    match future::select(pin!(R::sleep(TICK)), done.as_mut()).await {
-                        Either::Left(_) => lateness.push(Instant::now().saturating_duration_since(deadline)),
-                        Either::Right(_) => return lateness,
-                    }
-                }
-            });
+            let (done_tx, ticker) = ticker::start::<R>();
             let readers: Vec<_> = (0..READERS.min(size))
                 .map(|r| {
                     let files = files.clone();
