@@ -89,7 +89,10 @@ impl<O: Offload> Files for StdFiles<O> {
 
     fn close(file: Self::File) -> impl Future<Output = io::Result<()>> + Send {
         // std's File writes straight through: closing is dropping.
-        O::run(move || drop(file)).map_ok()
+        O::run(move || {
+            drop(file);
+            Ok(())
+        })
     }
 
     fn read(path: PathBuf) -> impl Future<Output = io::Result<Vec<u8>>> + Send {
@@ -100,21 +103,6 @@ impl<O: Offload> Files for StdFiles<O> {
         O::run(move || std::fs::remove_file(path))
     }
 }
-
-/// `Ok(())` once a future of `()` is done.
-trait MapOk: Future<Output = ()> + Sized {
-    fn map_ok(self) -> impl Future<Output = io::Result<()>> + Send
-    where
-        Self: Send,
-    {
-        async move {
-            self.await;
-            Ok(())
-        }
-    }
-}
-
-impl<F: Future<Output = ()>> MapOk for F {}
 
 /// An open file of a thread-per-core runtime (`!Send`, kept on its shard's
 /// thread by `SendWrapper`) and the offset the next read or write starts at.
