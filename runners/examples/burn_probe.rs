@@ -24,7 +24,7 @@ type Rt = Slowed<TokioMt>;
 
 fn batch(rt: &Rt) -> f64 {
     let start = Instant::now();
-    runners::gate::measured_region::<Rt, PingPong>(rt, 10_000, 8).expect("ping_pong gives the right answer");
+    runners::gate::measured_batch::<Rt, PingPong>(rt, 10_000, 8).expect("ping_pong gives the right answer");
     start.elapsed().as_secs_f64()
 }
 

@@ -79,6 +79,7 @@ fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
     assert_eq!(same.status.code(), Some(0), "{}", String::from_utf8_lossy(&same.stdout));
     let cell = &run.cells[0];
     assert_eq!(cell.verdict, reports::gate::Verdict::Ok);
+    assert!(cell.functions.is_none(), "only a changed cell lists functions");
     let change = cell.change.unwrap();
     assert!(change.lower > -0.001 && change.upper < 0.001, "{cell:?}");
 
@@ -92,6 +93,27 @@ fn an_unchanged_build_passes_and_an_injected_one_percent_fails() {
     assert!(injected.units.is_empty() && injected.per_batch.is_empty(), "{injected:?}");
     let [(name, units)] = &injected.counted[..] else { panic!("{injected:?}") };
     assert!(name == "tokio-ct/ping_pong" && *units > 0, "{injected:?}");
+    if cell.meter == "callgrind" {
+        // The gate says where the instructions went: into the burn (inclusive: the
+        // test binaries are unoptimised, so the burn's loop is in functions it calls).
+        let moved = cell.functions.as_ref().expect("a regressed callgrind cell lists its functions");
+        let top = &moved.by_inclusive[0];
+        assert_eq!(top.function, "runners::slowdown::burn", "{moved:?}");
+        assert!(top.head_inclusive > 100.0 * top.base_inclusive, "{top:?}");
+        let md = std::fs::read_to_string(dir.path().join("gate/gate.md")).unwrap();
+        assert!(
+            md.contains("### Where tokio-ct ping_pong (size 300) moved") && md.contains("`runners::slowdown::burn`")
+        );
+        // The last batch's dump of each build stays for callgrind_annotate.
+        for role in ["base", "base2", "head"] {
+            let stem = format!("tokio-ct-ping_pong-300-{role}.callgrind.");
+            let kept = std::fs::read_dir(dir.path().join("gate/logs"))
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(&stem))
+                .count();
+            assert_eq!(kept, 1, "{role}");
+        }
+    }
     let points: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("gate/benchmark.json")).unwrap()).unwrap();
     assert_eq!(points[0]["name"], "tokio-ct/ping_pong/300");
@@ -139,7 +161,9 @@ fn help_lists_the_values_a_flag_takes() {
     };
     let compare = help("compare");
     assert!(
-        compare.contains("auto: Instruction counts where a cell allows them") && compare.contains("wall: Wall time"),
+        compare.contains("auto: Instruction counts where a cell allows them")
+            && compare.contains("wall: Wall time")
+            && compare.contains("callgrind: Like auto"),
         "{compare}"
     );
     let selftest = help("gate-selftest");

@@ -93,6 +93,7 @@ mod tests {
             control: control.then(|| "the tokio family does not depend on async-executor".into()),
             ratios: Vec::new(),
             aa_ratios: Vec::new(),
+            functions: None,
         }
     }
 

@@ -20,15 +20,18 @@
 //!
 //! [`stats`] holds the statistics and the verdicts, [`run`] the schema of
 //! `gate.json`, [`render`] its table, Markdown and github-action-benchmark
-//! export; [`controls`] finds the cells a change cannot reach, and
+//! export; [`callgrind`] reads callgrind's dumps and says which functions a
+//! changed cell's instructions moved in; [`controls`] finds the cells a change cannot reach, and
 //! [`selftest`] tallies the gate's verdicts on one binary against itself.
 
+pub mod callgrind;
 pub mod controls;
 pub mod render;
 pub mod run;
 pub mod selftest;
 pub mod stats;
 
+pub use callgrind::{Explanation, FunctionChange, Profile};
 pub use render::{BenchmarkPoint, benchmark_points, markdown, summary_lines, table};
 pub use run::{BatchBurn, Build, FamilyBinary, GateCell, GateRun, Injection, SCHEMA};
 pub use stats::{

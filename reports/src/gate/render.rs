@@ -2,7 +2,8 @@
 //! it, `gate.md` and github-action-benchmark's `customSmallerIsBetter` points.
 use serde::{Deserialize, Serialize};
 
-use super::run::GateRun;
+use super::callgrind::{Explanation, FunctionChange};
+use super::run::{GateCell, GateRun};
 use super::stats::{Interval, Verdict, pct};
 use crate::text::Table;
 
@@ -92,8 +93,52 @@ pub fn summary_lines(run: &GateRun) -> Vec<String> {
             lines.push(format!("  {cell}: {burn}"));
         }
     }
+    for c in &run.cells {
+        let Some(e) = &c.functions else { continue };
+        let moved: Vec<String> = e
+            .by_own
+            .iter()
+            .take(3)
+            .map(|f| format!("{} {:+.0}", clip(&f.function, 60), f.head_own - f.base_own))
+            .collect();
+        lines.push(format!(
+            "{}/{} moved most in (own instructions per run): {}",
+            c.runtime,
+            c.workload,
+            moved.join(", ")
+        ));
+    }
     lines.push(format!("verdict: {} (exit {})", run.verdict, run.verdict.exit_code()));
     lines
+}
+
+/// `name`, cut to `max` characters.
+fn clip(name: &str, max: usize) -> String {
+    match name.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &name[..i]),
+        None => name.to_owned(),
+    }
+}
+
+/// A changed cell's functions, as Markdown: own, then inclusive instructions per run.
+fn explanation(c: &GateCell, e: &Explanation) -> String {
+    let mut out = format!(
+        "\n### Where {} {} (size {}) moved: {:.0} → {:.0} instructions per run\n",
+        c.runtime, c.workload, c.size, e.base_total, e.head_total
+    );
+    let rows = |list: &[FunctionChange], own: bool| {
+        let mut t = String::from("| function | base | head | change |\n|---|--:|--:|--:|\n");
+        for f in list {
+            let (b, h) = if own { (f.base_own, f.head_own) } else { (f.base_inclusive, f.head_inclusive) };
+            t.push_str(&format!("| `{}` | {b:.1} | {h:.1} | {:+.1} |\n", clip(&f.function, 120), h - b));
+        }
+        t
+    };
+    out.push_str("\nOwn instructions (in the function's own code), largest moves first:\n\n");
+    out.push_str(&rows(&e.by_own, true));
+    out.push_str("\nInclusive (with everything it called; not the functions around the whole batch):\n\n");
+    out.push_str(&rows(&e.by_inclusive, false));
+    out
 }
 
 /// The run as Markdown, for a pull-request comment.
@@ -102,6 +147,11 @@ pub fn markdown(run: &GateRun) -> String {
     out.push('\n');
     for line in summary_lines(run) {
         out.push_str(&format!("- {line}\n"));
+    }
+    for c in &run.cells {
+        if let Some(e) = &c.functions {
+            out.push_str(&explanation(c, e));
+        }
     }
     out
 }
@@ -158,5 +208,32 @@ mod tests {
         assert!(summary_lines(&run).contains(&"built: release profile, 16 codegen units (--codegen-units)".to_owned()));
         let back: GateRun = serde_json::from_str(&serde_json::to_string(&run).unwrap()).unwrap();
         assert_eq!(back.codegen_units, Some(16));
+    }
+
+    #[test]
+    fn a_changed_cell_says_which_functions_moved() {
+        let mut run = run(&[("tokio-ct", Verdict::Regressed), ("smol-local", Verdict::Ok)]);
+        let f = |name: &str, own: (f64, f64), inclusive: (f64, f64)| FunctionChange {
+            function: name.into(),
+            base_own: own.0,
+            head_own: own.1,
+            base_inclusive: inclusive.0,
+            head_inclusive: inclusive.1,
+        };
+        run.cells[0].functions = Some(Explanation {
+            base_total: 1000.0,
+            head_total: 1030.0,
+            by_own: vec![f("tokio::runtime::task::raw::poll", (100.0, 130.0), (400.0, 430.0))],
+            by_inclusive: vec![f("tokio::runtime::task::raw::poll", (100.0, 130.0), (400.0, 430.0))],
+        });
+        let md = markdown(&run);
+        assert!(md.contains("### Where tokio-ct ping_pong (size 10) moved: 1000 → 1030 instructions per run"), "{md}");
+        assert!(md.contains("| `tokio::runtime::task::raw::poll` | 100.0 | 130.0 | +30.0 |"), "{md}");
+        assert!(md.contains("| `tokio::runtime::task::raw::poll` | 400.0 | 430.0 | +30.0 |"), "{md}");
+        assert_eq!(md.matches("### Where").count(), 1, "only the changed cell: {md}");
+        let line = "tokio-ct/ping_pong moved most in (own instructions per run): tokio::runtime::task::raw::poll +30";
+        assert!(summary_lines(&run).contains(&line.to_owned()));
+        let back: GateRun = serde_json::from_str(&serde_json::to_string(&run).unwrap()).unwrap();
+        assert_eq!(back, run);
     }
 }

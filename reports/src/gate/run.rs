@@ -85,6 +85,10 @@ pub struct GateCell {
     /// Every sample's base2/base change.
     #[serde(default)]
     pub aa_ratios: Vec<f64>,
+    /// For a cell counted by callgrind and called regressed or improved: the
+    /// functions whose instructions per run moved most, base to head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub functions: Option<super::Explanation>,
 }
 
 /// A slowdown injected on purpose (the gate's self-test).
@@ -202,6 +206,7 @@ pub(crate) mod tests {
             control: None,
             ratios: Vec::new(),
             aa_ratios: Vec::new(),
+            functions: None,
         };
         GateRun {
             schema: SCHEMA.into(),

@@ -42,12 +42,17 @@
 //!
 //! # The measured region
 //!
-//! A batch runs inside [`measured_region`], which is never inlined and holds
-//! nothing but the batch (the injected burn, none unless set; one
+//! A batch runs inside [`arena_gate_measured_region`], which is never inlined
+//! and holds nothing but the batch (the injected burn, none unless set; one
 //! `block_on`; the runs and their checks), so
-//! `valgrind --tool=callgrind --toggle-collect=runners::gate::measured_region
-//! --dump-after=runners::gate::measured_region` counts exactly the batches, one dump each:
-//! the fallback where hardware counters are missing. Timers and I/O are never
+//! `valgrind --tool=callgrind --toggle-collect=arena_gate_measured_region
+//! --dump-after=arena_gate_measured_region` counts exactly the batches, one dump each:
+//! the fallback where hardware counters are missing. The region is one
+//! function, not generic and not mangled, so its symbol is the same under
+//! either symbol-mangling scheme (`legacy` or `v0`): callgrind matches
+//! `--dump-after` by exact name only, and a generic function's `v0` name
+//! carries its type arguments. Builds older than this one named their region
+//! [`LEGACY_REGION`]; the driver names both, so it still counts them. Timers and I/O are never
 //! counted: instruction counts are only asked for on one-thread runtimes and
 //! workloads that neither wait on time nor spawn from other threads
 //! ([`counts_instructions`]).
@@ -67,9 +72,14 @@ mod meter;
 
 pub use meter::{Meter, counts_instructions, instruction_counter};
 
-/// The measured region's name as callgrind reports it (`--toggle-collect`,
+/// The measured region's symbol, as callgrind reports it (`--toggle-collect`,
 /// `--dump-after`; callgrind matches `--dump-after` only by exact name).
-pub const REGION: &str = "runners::gate::measured_region";
+pub const REGION: &str = "arena_gate_measured_region";
+
+/// What builds before the unmangled region called it: a generic function,
+/// whose name callgrind reports like this under `legacy` mangling only.
+/// Nothing in this build has this name, so naming both never toggles twice.
+pub const LEGACY_REGION: &str = "runners::gate::measured_region";
 
 /// What a worker holds.
 #[derive(Debug, Clone)]
@@ -129,12 +139,28 @@ impl From<io::Error> for GateError {
     }
 }
 
-/// One batch: `iters` checked runs of `W` at `size` in one `block_on`. This
-/// is the only code a batch's cost covers; see the [module docs](self).
+/// One batch: `iters` checked runs of `W` at `size` in one `block_on`,
+/// inside the measured region.
+pub fn measured_batch<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(), Mismatch> {
+    let mut run = || batch::<R, W>(rt, size, iters);
+    // Opaque, so the optimiser cannot make a copy of the region for this one
+    // closure under another symbol name.
+    arena_gate_measured_region(std::hint::black_box(&mut run))
+}
+
+/// The measured region: the injected burn (none unless set), then `batch`.
+/// This is the only code a batch's cost covers; see the [module docs](self).
+// `no_mangle` is unsafe only because two exported symbols of one name would
+// clash at link time: the `arena_gate_` prefix is this crate's, and it is
+// linked once into any binary.
+#[allow(unsafe_code)]
+#[unsafe(no_mangle)]
 #[inline(never)]
-pub fn measured_region<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(), Mismatch> {
+pub extern "Rust" fn arena_gate_measured_region(
+    batch: &mut dyn FnMut() -> Result<(), Mismatch>,
+) -> Result<(), Mismatch> {
     burn_batch();
-    batch::<R, W>(rt, size, iters)
+    batch()
 }
 
 fn batch<R: Runtime, W: Workload>(rt: &R, size: usize, iters: u64) -> Result<(), Mismatch> {
@@ -240,7 +266,7 @@ fn serve_cell<R: Runtime, W: Workload>(
                     let fail = |e: io::Error| GateError::Counter(e.to_string());
                     counter.reset().map_err(fail)?;
                     counter.enable().map_err(fail)?;
-                    let ran = measured_region::<R, W>(&rt, size, iters);
+                    let ran = measured_batch::<R, W>(&rt, size, iters);
                     counter.disable().map_err(fail)?;
                     ran.map_err(GateError::WrongAnswer)?;
                     let read = counter.read_count_and_time().map_err(fail)?;
@@ -252,7 +278,7 @@ fn serve_cell<R: Runtime, W: Workload>(
                 None if spec.meter == Meter::Wall => fresh_batch::<R, W>(spec, iters)?,
                 None => {
                     // Callgrind: it counts only inside the measured region.
-                    measured_region::<R, W>(&rt, size, iters).map_err(GateError::WrongAnswer)?;
+                    measured_batch::<R, W>(&rt, size, iters).map_err(GateError::WrongAnswer)?;
                     0
                 }
             },
@@ -269,7 +295,7 @@ fn fresh_batch<R: Runtime, W: Workload>(spec: &Spec, iters: u64) -> Result<u64, 
     let fresh = R::new(&spec.config).map_err(GateError::Start)?;
     batch::<R, W>(&fresh, spec.size, 1).map_err(GateError::WrongAnswer)?;
     let start = Instant::now();
-    measured_region::<R, W>(&fresh, spec.size, iters).map_err(GateError::WrongAnswer)?;
+    measured_batch::<R, W>(&fresh, spec.size, iters).map_err(GateError::WrongAnswer)?;
     let nanos = start.elapsed().as_nanos().try_into().unwrap_or(u64::MAX);
     drop(fresh);
     Ok(nanos)

@@ -68,6 +68,9 @@ pub enum MeterChoice {
     Auto,
     /// Wall time everywhere.
     Wall,
+    /// Like auto, but instruction counts from callgrind even where a hardware
+    /// counter is readable: slower, and it says which functions moved.
+    Callgrind,
 }
 
 /// A mode of `arena gate-selftest`.

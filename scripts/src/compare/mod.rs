@@ -56,7 +56,7 @@ struct Settings {
     alpha: f64,
     budget: Duration,
     instruction_rounds: usize,
-    force_wall: bool,
+    meter: MeterChoice,
     size: Option<usize>,
     inject: Option<f64>,
     workers: Option<usize>,
@@ -84,7 +84,9 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
     if args.instruction_rounds < 3 {
         return Err(Usage("--instruction-rounds: at least 3".into()));
     }
-    let force_wall = args.meter == MeterChoice::Wall;
+    if args.meter == MeterChoice::Callgrind {
+        process::valgrind_available().map_err(|e| Usage(format!("--meter callgrind: {e}")))?;
+    }
     let size = match args.size {
         GateSize::Quick => None,
         GateSize::Each(n) => Some(n),
@@ -100,7 +102,7 @@ fn settings(args: &CompareArgs) -> Result<Settings, Usage> {
         alpha: args.alpha,
         budget: Duration::from_secs_f64(args.budget_s),
         instruction_rounds: args.instruction_rounds,
-        force_wall,
+        meter: args.meter,
         size,
         inject: args.inject_pct.map(|p| pct("--inject-pct", p)).transpose()?,
         workers: args.workers.map(|w| w.0),
@@ -174,23 +176,24 @@ fn cells(
 }
 
 /// Where instruction counts come from here, or why wall time stands in.
-pub(crate) fn instruction_source(force_wall: bool) -> (Option<Meter>, String) {
-    if force_wall {
-        return (None, "not used (--meter wall)".into());
-    }
-    let perf = match runners::gate::instruction_counter() {
-        Ok(_) => return (Some(Meter::Instructions), "perf_event_open (instructions:u, hardware counter)".into()),
-        Err(e) => e,
+pub(crate) fn instruction_source(choice: MeterChoice) -> (Option<Meter>, String) {
+    let perf = match choice {
+        MeterChoice::Wall => return (None, "not used (--meter wall)".into()),
+        MeterChoice::Callgrind => "--meter callgrind".to_string(),
+        MeterChoice::Auto => match runners::gate::instruction_counter() {
+            Ok(_) => return (Some(Meter::Instructions), "perf_event_open (instructions:u, hardware counter)".into()),
+            Err(e) => format!("no hardware counter: {e}"),
+        },
     };
     match process::valgrind_available() {
-        Ok(()) => (Some(Meter::Callgrind), format!("callgrind (no hardware counter: {perf})")),
+        Ok(()) => (Some(Meter::Callgrind), format!("callgrind ({perf})")),
         Err(e) => (None, format!("unavailable ({perf}; {e}): wall time everywhere")),
     }
 }
 
 pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let settings = settings(&args)?;
-    let (instructions, source) = instruction_source(settings.force_wall);
+    let (instructions, source) = instruction_source(settings.meter);
     let (cells, skipped) = cells(&args, settings.size, instructions)?;
     let mut families: Vec<&str> = Vec::new();
     for c in &cells {

@@ -7,8 +7,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
+use reports::gate::Profile;
 use reports::protocol::{GateAnswer, GateCommand};
-use runners::gate::{Meter, REGION};
+use runners::gate::{LEGACY_REGION, Meter, REGION};
 
 /// How long a worker may take to start or to answer one command.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
@@ -43,8 +44,11 @@ pub struct Worker {
     stdin: ChildStdin,
     lines: Receiver<String>,
     /// callgrind's output file, whose dumps are `<file>.1`, `<file>.2`, …
+    /// (the last one is kept, for `callgrind_annotate`).
     callgrind_out: Option<PathBuf>,
     dumps: usize,
+    /// The last batch's instructions by function (callgrind only).
+    last_profile: Option<Profile>,
     log: PathBuf,
 }
 
@@ -58,11 +62,12 @@ impl Worker {
             Some(out) => {
                 clear_dumps(out);
                 let mut cmd = Command::new("valgrind");
-                cmd.args(["--tool=callgrind", "--collect-atstart=no"])
-                    .arg(format!("--toggle-collect={REGION}"))
-                    .arg(format!("--dump-after={REGION}"))
-                    .arg(format!("--callgrind-out-file={}", out.display()))
-                    .arg(l.binary);
+                cmd.args(["--tool=callgrind", "--collect-atstart=no"]);
+                // Both names: a build has one of them (older builds the second).
+                for region in [REGION, LEGACY_REGION] {
+                    cmd.arg(format!("--toggle-collect={region}")).arg(format!("--dump-after={region}"));
+                }
+                cmd.arg(format!("--callgrind-out-file={}", out.display())).arg(l.binary);
                 cmd
             }
             None => Command::new(l.binary),
@@ -93,7 +98,7 @@ impl Worker {
                 }
             }
         });
-        let mut worker = Worker { child, stdin, lines, callgrind_out, dumps: 0, log };
+        let mut worker = Worker { child, stdin, lines, callgrind_out, dumps: 0, last_profile: None, log };
         match worker.answer() {
             Ok(GateAnswer::Ready { meter }) if meter == l.meter.name() => Ok(worker),
             Ok(other) => Err(format!("expected the worker ready to measure in {}, got '{other}'", l.meter)),
@@ -136,12 +141,17 @@ impl Worker {
         let dump = PathBuf::from(format!("{}.{}", out.display(), self.dumps));
         let text = std::fs::read_to_string(&dump)
             .map_err(|e| format!("{}: {e} (callgrind did not dump after {REGION})", dump.display()))?;
-        let _ = std::fs::remove_file(&dump);
-        text.lines()
-            .find_map(|l| l.strip_prefix("summary: "))
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|v| v as f64)
-            .ok_or_else(|| format!("{}: no 'summary:' line", dump.display()))
+        let profile = Profile::from_dump(&text, iters).map_err(|e| format!("{}: {e}", dump.display()))?;
+        let total = profile.total as f64;
+        self.last_profile = Some(profile);
+        // The last batch's dump stays for `callgrind_annotate`; the ones before it go.
+        let _ = std::fs::remove_file(format!("{}.{}", out.display(), self.dumps - 1));
+        Ok(total)
+    }
+
+    /// The last batch's instructions by function, if callgrind counted it.
+    pub fn take_profile(&mut self) -> Option<Profile> {
+        self.last_profile.take()
     }
 
     /// Sets the work an injected worker burns at the start of every batch.
@@ -166,9 +176,6 @@ impl Drop for Worker {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if let Some(out) = &self.callgrind_out {
-            clear_dumps(out);
-        }
     }
 }
 

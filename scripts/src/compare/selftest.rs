@@ -69,7 +69,7 @@ pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
         None => std::env::current_exe().context("finding this arena binary")?,
     };
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..u64::MAX / 2));
-    let (counter, source) = super::instruction_source(false);
+    let (counter, source) = super::instruction_source(crate::cli::MeterChoice::Auto);
     let tally_path = args.out.join("selftest.json");
     // Modes tallied before (--resume), this run's own modes replacing theirs as they go.
     let mut tallies = if args.resume { earlier(&tally_path)? } else { Vec::new() };

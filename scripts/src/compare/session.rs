@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use reports::gate::{self as gate, BatchBurn, Build, GateCell, Interval, Verdict};
+use reports::gate::{self as gate, BatchBurn, Build, GateCell, Interval, Profile, Verdict};
 use runners::gate::Meter;
 
 use super::process::{Launch, Worker};
@@ -28,6 +28,9 @@ pub(super) struct Measurement {
     base: Vec<f64>,
     head_ratios: Vec<f64>,
     aa_ratios: Vec<f64>,
+    /// Base's and head's instructions by function over the measured rounds
+    /// (callgrind only).
+    profiles: [Profile; 2],
     /// Head's injected slowdown, once sized (self-test).
     pub(super) burn: Option<Burn>,
     threshold: f64,
@@ -60,6 +63,8 @@ impl Burn {
 /// each batch on a fresh runtime, the batch's noise outweighs the process's
 /// level, so a session is worth more rounds than its start-up costs.
 const SESSION_ROUNDS: usize = 8;
+/// Functions listed for a changed cell, by own and by inclusive instructions.
+const EXPLAINED: usize = 10;
 /// Fewest and most wall-time sessions per cell.
 const WALL_SESSIONS: (usize, usize) = (20, 2000);
 
@@ -72,6 +77,7 @@ impl Measurement {
             base: Vec::new(),
             head_ratios: Vec::new(),
             aa_ratios: Vec::new(),
+            profiles: Default::default(),
             burn: None,
             threshold,
         }
@@ -129,6 +135,11 @@ impl Measurement {
                 let mut cost = [0.0f64; 3];
                 for &i in order.iter().chain(order.iter().rev()) {
                     cost[i] += workers[i].run(self.iters).map_err(|e| format!("{}: {e}", builds[i].role))?;
+                    // Base's and head's measured batches, by function (callgrind only).
+                    let slot = [Some(0), None, Some(1)][i];
+                    if let (Some(p), Some(slot), true) = (workers[i].take_profile(), slot, round >= warm_up) {
+                        self.profiles[slot].add(&p);
+                    }
                 }
                 if round < warm_up {
                     continue;
@@ -204,6 +215,7 @@ impl Measurement {
             control: None,
             ratios: Vec::new(),
             aa_ratios: Vec::new(),
+            functions: None,
         };
         if let Err(e) = result {
             c.note = Some(e);
@@ -220,6 +232,10 @@ impl Measurement {
         c.aa_ratios = self.aa_ratios.iter().map(|x| x.exp_m1()).collect();
         c.verdict = verdict;
         c.note = note;
+        let [base, head] = &self.profiles;
+        if matches!(verdict, Verdict::Regressed | Verdict::Improved) && base.runs > 0 && head.runs > 0 {
+            c.functions = Some(gate::callgrind::explain(base, head, EXPLAINED));
+        }
         c
     }
 }
