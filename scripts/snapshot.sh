@@ -64,8 +64,8 @@ trap 'rm -f "$tmp"' EXIT
   echo
   echo "Made $(date -u +%Y-%m-%dT%H:%MZ) from commit $commit by \`scripts/snapshot.sh $machine\`,"
   echo "on $(nproc) CPUs this process could use. How long each step took (after the build), and"
-  echo "its exit code (1: some cell failed, a check was not ok or an adapter cost more than"
-  echo "its tolerance; 3: too noisy to tell; the tables below say which):"
+  echo "its exit code (1: a check was not ok or an adapter cost more than its tolerance;"
+  echo "3: too noisy to tell; 4: some cell failed; the tables below say which):"
   echo
   printf '%s' "$steps"
   echo

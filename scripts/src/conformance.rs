@@ -6,7 +6,6 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::write_json_atomic;
 use reports::schema::{CONFORMANCE_SCHEMA, Conformance, Layer, Outcome};
 use runners::catalog::pick;
@@ -15,7 +14,9 @@ use runners::conformance::{Heard, checks, probes, runtime_ids, verdict};
 use reports::protocol::{Reply, Request};
 use scripts::child::run_watched;
 
+use crate::Exit;
 use crate::cli::{ConformanceArgs, Workers};
+use crate::progress::Progress;
 
 pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let runtimes = pick("--runtime", &args.runtimes, runtime_ids())?;
@@ -32,8 +33,7 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     let jobs: Vec<(Layer, &str)> = (check_names.iter().map(|&c| (Layer::Contract, c)))
         .chain(probe_names.iter().map(|&p| (Layer::Profile, p)))
         .collect();
-    let bar = ProgressBar::new((runtimes.len() * jobs.len()) as u64);
-    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
+    let mut progress = Progress::new(runtimes.len() * jobs.len());
     let mut cells = Vec::new();
     for &runtime in &runtimes {
         // Once a runtime proves unable to start, its other cells say so unrun.
@@ -41,10 +41,10 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
         for &(layer, name) in &jobs {
             if let Some(why) = &unavailable {
                 cells.push(runners::conformance::unavailable(runtime, layer, name, why));
-                bar.inc(1);
+                progress.finished(format!("{name} on {runtime}: unavailable"));
                 continue;
             }
-            bar.set_message(format!("{name} on {runtime}"));
+            progress.working_on(format!("{name} on {runtime}"));
             let (runtime_id, name_owned) = (runtime.to_owned(), name.to_owned());
             let (request, timeout) = match layer {
                 Layer::Contract => (
@@ -66,17 +66,17 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
             let cell = verdict(runtime, layer, name, heard);
             if cell.outcome == Outcome::Unavailable {
                 let why = cell.detail.clone().unwrap_or_default();
-                bar.println(format!("{runtime}: {why}; its cells are unavailable"));
+                progress.warn(format!("{runtime}: {why}; its cells are unavailable"));
                 unavailable = Some(why);
             }
             if cell.outcome.is_failure() {
-                bar.println(format!("{name} on {runtime}: {}", cell.detail.as_deref().unwrap_or("?")));
+                progress.warn(format!("{name} on {runtime}: {}", cell.detail.as_deref().unwrap_or("?")));
             }
+            progress.finished(format!("{name} on {runtime}: {}", reports::text::conformance_text(&cell)));
             cells.push(cell);
-            bar.inc(1);
         }
     }
-    bar.finish_and_clear();
+    drop(progress);
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let result =
         Conformance { schema: CONFORMANCE_SCHEMA.to_owned(), environment: runners::info::environment(&command), cells };
@@ -89,7 +89,7 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     println!("results: {}", args.out.display());
     // A runtime that cannot start here is reported, not held against the run.
     let all_ok = result.cells.iter().all(|c| !c.outcome.is_failure());
-    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if all_ok { Exit::Ok } else { Exit::Finding }.into())
 }
 
 /// In a child (`arena child`): one check or probe on one runtime, answered

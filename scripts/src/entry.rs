@@ -1,8 +1,36 @@
 //! What both binaries (`arena`, `arena-memory`) do around their work: parse
 //! the command line (a clap error is one line and exit 2), and turn an error
-//! into one line on stderr and an exit code: 2 for the user's input (a bad
-//! flag, an unknown name, nothing to report), 1 for anything else.
+//! into one line on stderr and an [`Exit`] code: [`Exit::Usage`] for the
+//! user's input (a bad flag, an unknown name, nothing to report),
+//! [`Exit::Broken`] for anything else, a panic of arena's own included.
 use std::process::ExitCode;
+
+/// Arena's exit codes, the same for every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything measured (or skipped for a stated reason) and ok.
+    Ok = 0,
+    /// A finding about the code measured: a regression (`compare`), a
+    /// contract check not ok or a behaviour changed (`conformance`), an
+    /// adapter over its tolerance (`overhead`), a self-test that missed.
+    Finding = 1,
+    /// Bad input: a one-line error, nothing written.
+    Usage = 2,
+    /// Too noisy to tell (`compare`, `overhead`).
+    Inconclusive = 3,
+    /// A cell failed: a workload gave a wrong answer, panicked or hung (the
+    /// results say which and why); the numbers are incomplete.
+    FailedCell = 4,
+    /// Arena could not do its job: a build failed, a file could not be read
+    /// or written, a child could not be started, or arena itself crashed.
+    Broken = 5,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
 
 /// An error that is the user's input, not the run: exit code 2.
 #[derive(Debug)]
@@ -37,21 +65,24 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
                     eprintln!("{} (try: {name} --help)", e.to_string().lines().next().unwrap_or("error: bad arguments"))
                 }
             }
-            return ExitCode::from(2);
+            return Exit::Usage.into();
         }
         Err(e) => {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
     };
-    match work(args) {
-        Ok(code) => code,
-        Err(e) => {
+    // A panic that reaches here is arena's own (children report theirs):
+    // the default hook has printed it; the exit code says arena broke.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(args))) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             eprintln!("error: {e:#}");
             let usage =
                 e.is::<Usage>() || e.is::<runners::catalog::UnknownName>() || e.is::<reports::merge::NothingToReport>();
-            ExitCode::from(if usage { 2 } else { 1 })
+            if usage { Exit::Usage } else { Exit::Broken }.into()
         }
+        Err(_) => Exit::Broken.into(),
     }
 }
 

@@ -14,6 +14,7 @@ mod cli;
 mod compare;
 mod conformance;
 mod overhead;
+mod progress;
 mod report;
 mod run;
 mod scale;
@@ -22,7 +23,7 @@ mod table;
 use std::process::ExitCode;
 
 use reports::protocol::{Reply, Request};
-use scripts::entry::{self, Usage};
+use scripts::entry::{self, Exit, Usage};
 
 fn main() -> ExitCode {
     entry::main::<cli::Cli>("arena", try_main)

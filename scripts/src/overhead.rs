@@ -7,6 +7,7 @@ use reports::schema::{OVERHEAD_SCHEMA, OverheadPair, OverheadResults};
 use runners::catalog::{Selection, SizeChoice};
 use runners::overhead::{Verdict, measure_all};
 
+use crate::Exit;
 use crate::Usage;
 use crate::cli::OverheadArgs;
 
@@ -60,9 +61,14 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
     };
     write_json_atomic(&args.out, &results)?;
     println!("results: {}", args.out.display());
-    Ok(match (over || !failed.is_empty(), unsure) {
-        (true, _) => ExitCode::FAILURE,
-        (false, true) => ExitCode::from(3),
-        (false, false) => ExitCode::SUCCESS,
-    })
+    let exit = if !failed.is_empty() {
+        Exit::FailedCell
+    } else if over {
+        Exit::Finding
+    } else if unsure {
+        Exit::Inconclusive
+    } else {
+        Exit::Ok
+    };
+    Ok(exit.into())
 }

@@ -9,7 +9,6 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use reports::files::{read_cell, read_estimate, write_json_atomic};
 use reports::merge::Inputs;
 use reports::protocol::{Reply, Request};
@@ -17,10 +16,11 @@ use reports::schema::{Cell, RESULTS_SCHEMA, Results, Settings, Status};
 use runners::catalog::{Selection, WorkloadInfo};
 
 use scripts::child::run_watched;
-use scripts::entry::check_cores;
+use scripts::entry::{Exit, check_cores};
 
 use crate::Usage;
 use crate::cli::RunArgs;
+use crate::progress::Progress;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let selection = selection(&args)?;
@@ -55,7 +55,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     crate::report::write(&inputs, &report_dir, true)?;
     let failed = results.cells.iter().any(|c| matches!(c.status, Status::Failed(_)));
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed { Exit::FailedCell } else { Exit::Ok }.into())
 }
 
 /// The settings of a run on `counts` cores.
@@ -111,25 +111,31 @@ pub fn measure(args: &RunArgs, cores: usize, pairs: &[Pair], criterion_dir: &Pat
     }
     std::fs::create_dir_all(criterion_dir).with_context(|| format!("{}: cannot create", criterion_dir.display()))?;
     let exe = std::env::current_exe().context("cannot find the arena executable")?;
-    let bar = ProgressBar::new(pairs.len() as u64);
-    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
+    let mut progress = Progress::new(pairs.len());
     let workload_infos = runners::catalog::workloads();
     let mut cells = Vec::new();
     for (workload, runtime, sizes) in pairs {
-        bar.set_message(format!("{workload} on {runtime}, {}", reports::text::cores_text(cores as u64)));
+        let pair = format!("{workload} on {runtime}, {}", reports::text::cores_text(cores as u64));
+        progress.working_on(&pair);
         let timeout = Duration::from_secs(args.timeout_s.max(1) * sizes.len() as u64);
         let failed = run_child(&exe, args, cores, criterion_dir, (workload, runtime, sizes), timeout)?;
         let info = workload_infos.iter().find(|w| w.name == *workload).expect("selection names are checked");
+        let mut outcomes = Vec::new();
         for &size in sizes {
             let cell = collect(criterion_dir, info, (runtime, cores), size, &failed);
-            if let Status::Failed(why) = &cell.status {
-                bar.println(format!("FAILED {}: {why}", cell.label()));
-            }
+            outcomes.push(match (&cell.status, cell.per_item_interval()) {
+                (Status::Failed(why), _) => {
+                    progress.warn(format!("FAILED {}: {why}", cell.label()));
+                    format!("{size}: FAILED")
+                }
+                (Status::Skipped(why), _) => format!("{size}: {why}"),
+                (Status::Measured, Some([mean, ..])) => format!("{size}: {} per item", reports::text::duration(mean)),
+                (Status::Measured, None) => format!("{size}: measured"),
+            });
             cells.push(cell);
         }
-        bar.inc(1);
+        progress.finished(format!("{pair}: {}", outcomes.join(", ")));
     }
-    bar.finish_and_clear();
     Ok(cells)
 }
 

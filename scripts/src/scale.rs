@@ -14,7 +14,7 @@ use reports::schema::{SCALING_SCHEMA, ScalingResults, Status};
 use crate::Usage;
 use crate::cli::ScaleArgs;
 use crate::run::{measure, pairs, selection, settings};
-use scripts::entry::check_cores;
+use scripts::entry::{Exit, check_cores};
 
 pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
     let run = &args.run;
@@ -51,5 +51,5 @@ pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
         }
     }
     println!("results: {}", path.display());
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed { Exit::FailedCell } else { Exit::Ok }.into())
 }

@@ -59,6 +59,13 @@ fn a_run_writes_measured_and_skipped_cells_on_one_core_and_on_all() {
     let index = dir.path().join("report/index.html");
     assert!(stdout.trim_end().ends_with(&format!("report: {}", index.display())), "ends with the report:\n{stdout}");
     assert!(stdout.contains("spawn_join") && stdout.contains("not measured:"), "{stdout}");
+    // stderr is not a terminal here: a line per finished runtime × workload, as in a CI log.
+    let log = stderr(&result);
+    let lines: Vec<&str> = log.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(lines.len(), 6 * default_cores().len(), "{log}");
+    assert!(lines[0].starts_with("[1/6 ") && lines[0].contains("] spawn_join on tokio-ct, 1 core: "), "{log}");
+    assert!(lines.iter().any(|l| l.contains("spawn_remote on smol-local, 1 core: ") && l.contains(": n/a: ")), "{log}");
+    assert!(lines.iter().any(|l| l.contains(" per item")), "{log}");
     let summary = std::fs::read_to_string(dir.path().join("report/summary.md")).unwrap();
     assert!(summary.contains("`arena overhead` measures it"), "{summary}");
     assert!(index.is_file());
@@ -156,17 +163,26 @@ fn report_merges_results_files_by_machine() {
 }
 
 #[test]
-fn a_cell_that_hangs_becomes_a_failed_cell_and_exit_1() {
+fn a_cell_that_hangs_becomes_a_failed_cell_and_exit_4() {
     let dir = tempfile::tempdir().unwrap();
     // criterion's warm-up loops for its whole 3 s however loaded the machine is
     // (its measurement can end early: it sizes samples from the warm-up); the
     // watchdog stops the cell after 1 s.
     let slow = ["--warm-up-ms", "3000", "--measure-ms", "5000", "--timeout-s", "1", "--cores", "1"];
     let result = run(dir.path(), &[&["--runtime", "tokio-ct", "--workload", "ping_pong"][..], &slow[..]].concat());
-    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    assert_eq!(result.status.code(), Some(4), "{}", stderr(&result));
     let results = read_results(&dir.path().join("results.json")).unwrap();
     assert_eq!(results.cells.len(), 1);
     assert_eq!(results.cells[0].status, Status::Failed("hang: still running after 1 s, stopped".into()));
+}
+
+#[test]
+fn an_output_that_cannot_be_written_is_one_line_and_exit_5() {
+    let result = arena(&["run", "--runtime", "tokio-ct", "--workload", "ping_pong", "--out", "/dev/null/arena"]);
+    assert_eq!(result.status.code(), Some(5), "{}", stderr(&result));
+    let err = stderr(&result);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: /dev/null/arena/") && err.contains("cannot create"), "{err}");
 }
 
 /// `arena child` with `request` on its stdin: its exit code, its replies, its stderr.
@@ -326,6 +342,9 @@ fn conformance_survives_a_runtime_that_deadlocks_and_one_that_aborts() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("join_returns_value") && stdout.contains("hang after 2 s"), "{stdout}");
     assert!(stdout.contains("CHANGED: saw hang after 2 s, expected 1234 (FIFO)"), "{stdout}");
+    let log = stderr(&out);
+    assert_eq!(log.lines().filter(|l| l.starts_with('[')).count(), 6, "a line per runtime × check or probe:\n{log}");
+    assert!(log.contains("] join_returns_value on test-deadlocks: hang after 2 s"), "{log}");
 }
 
 #[test]

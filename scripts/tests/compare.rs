@@ -35,7 +35,7 @@ fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
         (with_bins(&["--workload", "pingpong"]), "error: --workload: unknown name 'pingpong'"),
         (with_bins(&["--threshold-wall-pct", "0"]), "error: --threshold-wall-pct: '0' is not between 0 and 100"),
         (with_bins(&["--size", "lots"]), "error: --size: 'lots' is not quick or a positive size"),
-        (with_bins(&["--meter", "cycles"]), "error: --meter: 'cycles' is not auto or wall"),
+        (with_bins(&["--meter", "cycles"]), "error: --meter: 'cycles' is not auto, wall or callgrind"),
         (with_bins(&["--codegen-units", "1"]), "error: --codegen-units: --base-bin/--head-bin are built already"),
         (vec!["--base", "HEAD", "--head", "HEAD", "--codegen-units", "0"], "error: --codegen-units: at least 1"),
         (with_bins(&["--runtime", "smol-local", "--workload", "spawn_remote"]), "error: --runtime/--workload: no cell"),
@@ -47,6 +47,18 @@ fn bad_input_is_a_one_line_error_with_exit_2_and_no_files() {
         assert_refused(&compare(&out, &with_work), message);
         assert!(!out.exists() && !work.exists(), "{args:?} wrote files");
     }
+}
+
+#[test]
+fn a_build_that_cannot_run_its_cell_fails_it_with_exit_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gate");
+    let args = ["--base-bin", "/bin/true", "--head-bin", ARENA, "--runtime", "tokio-ct", "--workload", "ping_pong"];
+    let result = compare(&out, &[&args[..], &["--meter", "wall"]].concat());
+    assert_eq!(result.status.code(), Some(4), "{}", String::from_utf8_lossy(&result.stdout));
+    let run: GateRun = serde_json::from_slice(&std::fs::read(out.join("gate.json")).unwrap()).unwrap();
+    assert_eq!(run.cells[0].verdict, reports::gate::Verdict::Failed);
+    assert!(run.cells[0].note.as_deref().is_some_and(|n| n.starts_with("base: worker ended")), "{:?}", run.cells[0]);
 }
 
 /// A small instruction-count gate on tokio-ct ping_pong; `None` when this
@@ -161,9 +173,15 @@ fn help_lists_the_values_a_flag_takes() {
     };
     let compare = help("compare");
     assert!(
-        compare.contains("auto: Instruction counts where a cell allows them")
-            && compare.contains("wall: Wall time")
-            && compare.contains("callgrind: Like auto"),
+        [
+            "auto:",
+            "Instruction counts where a cell allows them",
+            "wall:",
+            "callgrind:",
+            "even where a hardware counter"
+        ]
+        .iter()
+        .all(|s| compare.contains(s)),
         "{compare}"
     );
     let selftest = help("gate-selftest");

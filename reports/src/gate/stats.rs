@@ -128,13 +128,15 @@ impl Verdict {
     }
 
     /// The gate's exit code for this overall verdict: 0 no regression, 1
-    /// regression (or a failed cell), 3 inconclusive. (2 is bad usage or a
-    /// failed build, decided before anything is measured.)
+    /// regression, 3 inconclusive, 4 a failed cell (Arena's exit codes, as
+    /// `scripts::entry::Exit` lists them; 2, bad input, and 5, a failed
+    /// build, are decided before anything is measured).
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Ok | Verdict::Improved => 0,
-            Verdict::Regressed | Verdict::Failed => 1,
+            Verdict::Regressed => 1,
             Verdict::Inconclusive => 3,
+            Verdict::Failed => 4,
         }
     }
 

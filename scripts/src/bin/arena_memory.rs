@@ -137,7 +137,7 @@ fn try_main(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     println!("results: {}", args.out.display());
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed { entry::Exit::FailedCell } else { entry::Exit::Ok }.into())
 }
 
 fn storm_line(c: &StormCell) -> String {

@@ -10,9 +10,14 @@ pub use runners::catalog::SizeChoice;
 mod values;
 pub use values::{GateSize, MeterChoice, SelftestMode, Workers, config};
 
+/// What every command's exit code means (`scripts::entry::Exit`).
+const EXIT_CODES: &str = "Exit codes: 0 ok; 1 a finding (a regression, a check not ok, an adapter over its \
+tolerance); 2 bad input; 3 too noisy to tell; 4 a cell failed (wrong answer, panic, hang); 5 arena could not do \
+its job (a failed build, an unwritable file, a crash).";
+
 /// Async Runtime Arena: benchmark async Rust runtimes side by side.
 #[derive(Debug, Parser)]
-#[command(name = "arena", version, args_override_self = true)]
+#[command(name = "arena", version, args_override_self = true, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -42,7 +47,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Regression gate: compare two builds (git revisions, runtime crate
     /// versions, or binaries) cell by cell, with an A/A calibration; exit 0 no
-    /// regression, 1 regression, 2 usage or build error, 3 inconclusive.
+    /// regression, 1 regression, 2 bad input, 3 inconclusive, 4 a failed cell,
+    /// 5 a failed build.
     Compare(Box<CompareArgs>),
     /// Prove the gate on this machine: run `compare` on one binary against
     /// itself, with an injected slowdown and without, many times, and tally

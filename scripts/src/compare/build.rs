@@ -240,7 +240,7 @@ impl Workshop {
             .status()
             .context("starting cargo")?;
         if !status.success() {
-            bail!(Usage(format!("building {role} ({what}{alone}) failed: see {}", log.display())));
+            bail!("building {role} ({what}{alone}) failed: see {}", log.display());
         }
         let bin = work.join("bin");
         fs::create_dir_all(&bin).with_context(|| format!("--work-dir {}", work.display()))?;

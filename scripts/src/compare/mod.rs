@@ -26,6 +26,7 @@ use self::session::{Burn, Measurement};
 pub use self::worker::worker;
 use crate::Usage;
 use crate::cli::{CompareArgs, GateSize, MeterChoice};
+use crate::progress::Progress;
 
 /// The cells the gate compares by default, at their quick sizes
 /// (docs/gate.md, "How it works"): every workload without timers on the one-thread
@@ -211,9 +212,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     // Bonferroni within each meter; each interval cuts half its cell's rate from each end.
     let alphas = gate::cell_alphas(settings.alpha, &cells.iter().map(|c| c.meter == Meter::Wall).collect::<Vec<_>>());
     let (mut measured, mut counted, mut per_batch) = (Vec::new(), Vec::new(), Vec::new());
-    let bar = indicatif::ProgressBar::new(cells.len() as u64);
+    let mut progress = Progress::new(cells.len());
     for (cell, alpha) in cells.iter().zip(alphas) {
-        bar.set_message(format!("{}/{}", cell.runtime.id, cell.workload.name));
+        progress.working_on(format!("{}/{}", cell.runtime.id, cell.workload.name));
         let mut m = Measurement::new(cell, &settings);
         let result = m.run(cell, &builds, &settings, &logs, &mut rng);
         let mut gated = m.finish(cell, result, alpha / 2.0, &mut rng);
@@ -224,11 +225,21 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
             Some(Burn::Timed(b)) => per_batch.push((name, b)),
             None => {}
         }
-        bar.println(format!("{}/{}/{}: {}", gated.runtime, gated.workload, gated.size, gated.verdict));
+        let line = match gated.change {
+            Some(c) => format!(
+                "{}/{}/{}: {} ({:+.2} %)",
+                gated.runtime,
+                gated.workload,
+                gated.size,
+                gated.verdict,
+                c.estimate * 100.0
+            ),
+            None => format!("{}/{}/{}: {}", gated.runtime, gated.workload, gated.size, gated.verdict),
+        };
+        progress.finished_shown(line, matches!(gated.verdict, Verdict::Regressed | Verdict::Failed));
         measured.push(gated);
-        bar.inc(1);
     }
-    bar.finish_and_clear();
+    drop(progress);
     let control_lines = reports::gate::controls::apply(&mut measured);
     let verdict = Verdict::overall(measured.iter().map(|c| c.verdict));
     let command = std::env::args().collect::<Vec<_>>().join(" ");

@@ -27,6 +27,7 @@ use reports::gate::GateRun;
 use reports::gate::selftest::{self, Expect, ModeTally, Selftest};
 
 use super::pct;
+use crate::Exit;
 use crate::Usage;
 use crate::cli::{GateSelftestArgs, SelftestMode};
 
@@ -139,7 +140,7 @@ pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
     }
     write(&args.out, &result)?;
     println!("results: {}", tally_path.display());
-    Ok(if result.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if result.passed { Exit::Ok } else { Exit::Finding }.into())
 }
 
 /// The modes of the tally being resumed.
@@ -172,7 +173,7 @@ fn write(out: &Path, result: &Selftest) -> anyhow::Result<()> {
 }
 
 /// One `arena compare` run of `mode`, output in `dir`; its exit code, which
-/// must be a verdict's (0, 1 or 3).
+/// must be a verdict's (0, 1, 3 or 4).
 fn compare(bin: &Path, args: &GateSelftestArgs, mode: &Mode, seed: u64, dir: &Path) -> anyhow::Result<i32> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let log_path = dir.join("compare.log");
@@ -210,7 +211,7 @@ fn compare(bin: &Path, args: &GateSelftestArgs, mode: &Mode, seed: u64, dir: &Pa
         .status()
         .with_context(|| format!("starting {}", bin.display()))?;
     match status.code() {
-        Some(code @ (0 | 1 | 3)) => Ok(code),
+        Some(code @ (0 | 1 | 3 | 4)) => Ok(code),
         Some(2) => bail!(Usage(format!("arena compare refused the run: see {}", log_path.display()))),
         _ => bail!("arena compare ended with {status}: see {}", log_path.display()),
     }
