@@ -85,11 +85,17 @@ pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<(), Fil
     write_atomic(path, &text)
 }
 
+/// How the temporary files of [`write_atomic`] begin: one left by a killed
+/// writer is never mistaken for a result, and the next writer that holds
+/// the directory removes it.
+pub const TEMP_PREFIX: &str = ".arena-tmp-";
+
 /// Writes `bytes` to `path` atomically, creating its directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| error(dir, Problem::Io(e)))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| error(dir, Problem::Io(e)))?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(|e| error(dir, Problem::Io(e)))?;
     // A temporary file is private (0600); results and reports are meant to be shared.
     #[cfg(unix)]
     {

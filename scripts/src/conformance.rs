@@ -13,6 +13,7 @@ use runners::conformance::{Heard, checks, probes, runtime_ids, verdict};
 
 use reports::protocol::{Reply, Request};
 use scripts::child::run_watched;
+use scripts::lock::lock_parent;
 
 use crate::Exit;
 use crate::cli::{ConformanceArgs, Workers};
@@ -29,6 +30,7 @@ pub fn conformance(args: ConformanceArgs) -> anyhow::Result<ExitCode> {
     if args.probes.is_empty() && !args.checks.is_empty() {
         probe_names.clear();
     }
+    let _lock = lock_parent("--out", &args.out)?;
     let exe = std::env::current_exe().context("cannot find the arena executable")?;
     let jobs: Vec<(Layer, &str)> = (check_names.iter().map(|&c| (Layer::Contract, c)))
         .chain(probe_names.iter().map(|&p| (Layer::Profile, p)))

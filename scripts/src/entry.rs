@@ -78,8 +78,11 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
             eprintln!("error: {e:#}");
-            let usage =
-                e.is::<Usage>() || e.is::<runners::catalog::UnknownName>() || e.is::<reports::merge::NothingToReport>();
+            let held = e.downcast_ref::<crate::lock::LockError>().is_some_and(crate::lock::LockError::is_held);
+            let usage = held
+                || e.is::<Usage>()
+                || e.is::<runners::catalog::UnknownName>()
+                || e.is::<reports::merge::NothingToReport>();
             if usage { Exit::Usage } else { Exit::Broken }.into()
         }
         Err(_) => Exit::Broken.into(),

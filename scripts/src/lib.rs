@@ -1,8 +1,9 @@
 //! What the `arena` and `arena-memory` binaries share, compiled once: how a
 //! command line is parsed and an error becomes one line and an exit code
-//! ([`entry`]), and child processes on both sides of Arena's one protocol
-//! ([`child`]).
+//! ([`entry`]), child processes on both sides of Arena's one protocol
+//! ([`child`]), and one writer per output directory ([`lock`]).
 #![warn(missing_docs, missing_debug_implementations)]
 
 pub mod child;
 pub mod entry;
+pub mod lock;

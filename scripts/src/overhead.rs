@@ -10,6 +10,7 @@ use runners::overhead::{Verdict, measure_all};
 use crate::Exit;
 use crate::Usage;
 use crate::cli::OverheadArgs;
+use scripts::lock::lock_parent;
 
 pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
     let selection = Selection { runtimes: args.runtimes.clone(), workloads: Vec::new(), sizes: SizeChoice::Quick };
@@ -20,6 +21,7 @@ pub fn overhead(args: OverheadArgs) -> anyhow::Result<ExitCode> {
     if !(args.tolerance_pct > 0.0 && args.tolerance_pct < 100.0) {
         return Err(Usage(format!("--tolerance-pct: '{}' is not between 0 and 100", args.tolerance_pct)).into());
     }
+    let _lock = lock_parent("--out", &args.out)?;
     let config = crate::cli::config(args.workers);
     let tolerance = args.tolerance_pct / 100.0;
     let (mut over, mut unsure, mut failed, mut saved) = (false, false, Vec::new(), Vec::new());

@@ -9,6 +9,7 @@ use reports::model::WorkloadNote;
 
 use crate::Usage;
 use crate::cli::{AgreementArgs, ReportArgs};
+use scripts::lock::lock_dir;
 
 /// Inputs `arena report` reads when none is named.
 const DEFAULTS: [&str; 6] = [
@@ -66,7 +67,9 @@ pub fn report(mut args: ReportArgs) -> anyhow::Result<ExitCode> {
         tie_within: tie,
         ..inputs(&args.out)
     };
-    write(&inputs, &args.out, !args.quiet)?;
+    let report = build(&inputs)?;
+    let _lock = lock_dir("--out", &args.out)?;
+    publish(&report, &args.out, !args.quiet)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -112,15 +115,19 @@ pub fn inputs(out: &Path) -> Inputs {
 /// Builds and writes the report, printing its problems (and, if asked, its
 /// tables) and where it went.
 pub fn write(inputs: &Inputs, out: &Path, tables: bool) -> anyhow::Result<()> {
-    let report = build(inputs)?;
+    publish(&build(inputs)?, out, tables)
+}
+
+/// Prints a built report's tables (or only its problems) and writes it into `out`.
+fn publish(report: &reports::model::Report, out: &Path, tables: bool) -> anyhow::Result<()> {
     if tables {
-        print!("{}", reports::terminal::render_report(&report));
+        print!("{}", reports::terminal::render_report(report));
     } else {
         for p in &report.problems {
             eprintln!("warning: {p}");
         }
     }
-    let written = reports::write(&report, out)?;
+    let written = reports::write(report, out)?;
     println!("report: {}", written.index.display());
     Ok(())
 }

@@ -17,6 +17,7 @@ use runners::catalog::{Selection, WorkloadInfo};
 
 use scripts::child::run_watched;
 use scripts::entry::{Exit, check_cores};
+use scripts::lock::lock_dir;
 
 use crate::Usage;
 use crate::cli::RunArgs;
@@ -26,6 +27,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let selection = selection(&args)?;
     let counts = core_counts(&args)?;
     let tie_within = crate::report::tie_within(args.tie_within)?;
+    let _locks = (lock_dir("--out", &args.out)?, lock_dir("--out", &args.out.join("report"))?);
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);
     let pairs = pairs(&selection);

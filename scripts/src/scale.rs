@@ -26,6 +26,7 @@ pub fn scale(args: ScaleArgs) -> anyhow::Result<ExitCode> {
     let max = args.max_cores.unwrap_or(available);
     check_cores("--max-cores", max, available)?;
     let selection = selection(run)?;
+    let _lock = scripts::lock::lock_dir("--out", &run.out)?;
     let pairs = pairs(&selection);
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);

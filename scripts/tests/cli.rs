@@ -182,7 +182,7 @@ fn an_output_that_cannot_be_written_is_one_line_and_exit_5() {
     assert_eq!(result.status.code(), Some(5), "{}", stderr(&result));
     let err = stderr(&result);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: /dev/null/arena/") && err.contains("cannot create"), "{err}");
+    assert!(err.starts_with("error: --out: /dev/null/arena: cannot lock: "), "{err}");
 }
 
 /// `arena child` with `request` on its stdin: its exit code, its replies, its stderr.

@@ -82,6 +82,7 @@ fn try_main(args: Args) -> anyhow::Result<ExitCode> {
     let runtime_ids = runners::catalog::runtimes().iter().map(|r| r.id).collect();
     let runtimes = runners::catalog::pick("--runtime", &args.runtimes, runtime_ids)?;
     runners::catalog::pick("--workload", &args.workloads, memory::WORKLOADS.to_vec())?;
+    let _lock = scripts::lock::lock_parent("--out", &args.out)?;
 
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let environment = runners::info::environment(&command);

@@ -27,6 +27,7 @@ pub use self::worker::worker;
 use crate::Usage;
 use crate::cli::{CompareArgs, GateSize, MeterChoice};
 use crate::progress::Progress;
+use scripts::lock::lock_dir;
 
 /// The cells the gate compares by default, at their quick sizes
 /// (docs/gate.md, "How it works"): every workload without timers on the one-thread
@@ -196,6 +197,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let settings = settings(&args)?;
     let (instructions, source) = instruction_source(settings.meter);
     let (cells, skipped) = cells(&args, settings.size, instructions)?;
+    let _out = lock_dir("--out", &args.out)?;
+    // Builds go into the work directory; binaries given are not built.
+    let _work = if args.base_bin.is_none() { Some(lock_dir("--work-dir", &args.work_dir)?) } else { None };
     let mut families: Vec<&str> = Vec::new();
     for c in &cells {
         if !families.contains(&c.family) {

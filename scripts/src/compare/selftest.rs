@@ -74,6 +74,7 @@ pub fn selftest(args: GateSelftestArgs) -> anyhow::Result<ExitCode> {
     let tally_path = args.out.join("selftest.json");
     // Modes tallied before (--resume), this run's own modes replacing theirs as they go.
     let mut tallies = if args.resume { earlier(&tally_path)? } else { Vec::new() };
+    let _lock = scripts::lock::lock_dir("--out", &args.out)?;
     let mut skipped = Vec::new();
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let mut result = Selftest {
