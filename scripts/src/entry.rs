@@ -72,6 +72,13 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
             return ExitCode::SUCCESS;
         }
     };
+    // A reader that stops reading (`arena list | head`) ends the output, quietly.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !info.payload_as_str().is_some_and(closed_stdout) {
+            default_hook(info);
+        }
+    }));
     // A panic that reaches here is arena's own (children report theirs):
     // the default hook has printed it; the exit code says arena broke.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(args))) {
@@ -85,8 +92,17 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
                 || e.is::<reports::merge::NothingToReport>();
             if usage { Exit::Usage } else { Exit::Broken }.into()
         }
-        Err(_) => Exit::Broken.into(),
+        Err(payload) => {
+            let message =
+                payload.downcast_ref::<String>().map(String::as_str).or(payload.downcast_ref::<&str>().copied());
+            if message.is_some_and(closed_stdout) { Exit::Ok } else { Exit::Broken }.into()
+        }
     }
+}
+
+/// Whether a panic is `print!`'s on a stdout whose reader has gone.
+fn closed_stdout(message: &str) -> bool {
+    message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
 }
 
 /// A bad value of a flag, in the house style `--flag: why`: the parser's own

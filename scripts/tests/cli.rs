@@ -263,6 +263,22 @@ fn list_names_every_runtime() {
 }
 
 #[test]
+fn a_reader_that_stops_reading_ends_the_listing_quietly() {
+    for args in [&["list"][..], &["list", "--json"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_arena"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before arena prints anything, as `arena list | head -0` would be.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()), "{args:?}");
+    }
+}
+
+#[test]
 fn an_unknown_flag_is_a_one_line_error() {
     let out = arena(&["run", "--runtimes", "tokio-ct"]);
     assert!(assert_refused(&out, "error: ").contains("--runtimes"));
