@@ -1,20 +1,23 @@
-//! smol's executors: `smol-local` (`async_executor::LocalExecutor` on the
-//! `block_on` thread) and `smol-mt` (`async_executor::Executor` on
-//! `Config::workers` threads).
+//! smol's executors, through the `smol` crate's re-exports (what smol users
+//! write): `smol-local` (`smol::LocalExecutor`, async-executor's, on the
+//! `block_on` thread) and `smol-mt` (`smol::Executor` on `Config::workers`
+//! threads).
 //!
-//! * `smol-local` is driven by `futures_lite::future::block_on(ex.run(f))`,
-//!   so a run is single-threaded and deterministic; timers (`async_io::Timer`)
-//!   are then driven by async-io's fallback "async-io" thread, because
-//!   futures-lite's `block_on` does not run the reactor.
+//! * `smol-local` is driven by `smol::future::block_on(ex.run(f))`
+//!   (futures-lite's), so a run is single-threaded and deterministic; timers
+//!   (`smol::Timer`, async-io's) are then driven by async-io's fallback
+//!   "async-io" thread, because futures-lite's `block_on` does not run the
+//!   reactor.
 //! * `smol-mt` follows smol's documented multi-threaded pattern: each worker
-//!   thread runs `async_io::block_on(ex.run(shutdown))` (driving the reactor
-//!   when idle). The `block_on` thread only drives the root future.
+//!   thread runs `smol::block_on(ex.run(shutdown))` (async-io's, driving the
+//!   reactor when idle). The `block_on` thread only drives the root future.
 //!
 //! `spawn` finds the executor in a scoped thread-local set around `block_on`
 //! and each worker's loop. TCP is async-io's `Async<std::net::TcpStream>`
-//! (`net::AsyncIoTcp`), what `smol::net` wraps. Files are `async-fs`, what
-//! `smol::fs` re-exports: every call is `std::fs` on the `blocking` crate's
-//! pool (async-fs-2.2.0 src/lib.rs:51, `unblock`).
+//! (`net::AsyncIoTcp`, shared with the `futures` executors), what
+//! `smol::net` wraps. Files are `smol::fs` (async-fs): every call is
+//! `std::fs` on the `blocking` crate's pool (async-fs-2.2.0 src/lib.rs:51,
+//! `unblock`), as is `spawn_blocking` (`smol::unblock`).
 //!
 //! Normalisation: smol's `Task` cancels its task when dropped (async-task
 //! docs: "Dropping a Task cancels the task"), so `detach` is `Task::detach`.
@@ -25,7 +28,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle as Thread;
 use std::time::Duration;
 
-use async_executor::{Executor, LocalExecutor, Task};
+use smol::{Executor, LocalExecutor, Task};
 use futures::Stream;
 use futures::channel::oneshot;
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
@@ -36,7 +39,7 @@ use crate::profile::{Cancelled, OwnApi, accepted, catch};
 use crate::registry::Adapter;
 
 fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
-    let timer = async_io::Timer::after(duration);
+    let timer = smol::Timer::after(duration);
     async move {
         timer.await;
     }
@@ -44,9 +47,9 @@ fn sleep(duration: Duration) -> impl Future<Output = ()> + Send + 'static {
 
 super::files::futures_io_files!(
     SmolFiles,
-    async_fs,
-    async_fs::File,
-    "async-fs (smol::fs): std::fs calls on the blocking crate's pool"
+    smol::fs,
+    smol::fs::File,
+    "smol::fs (async-fs): std::fs calls on the blocking crate's pool"
 );
 
 scoped_tls::scoped_thread_local!(static LOCAL: LocalExecutor<'static>);
@@ -60,8 +63,8 @@ pub struct SmolLocal {
 
 impl Runtime for SmolLocal {
     const ID: &'static str = "smol-local";
-    const SUMMARY: &'static str = "async_executor::LocalExecutor driven by futures_lite::future::block_on (one thread)";
-    const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("async_executor::LocalExecutor is !Send") };
+    const SUMMARY: &'static str = "smol::LocalExecutor driven by smol::future::block_on (one thread)";
+    const LIMITS: Limits = Limits { max_tasks: None, no_remote_spawn: Some("smol::LocalExecutor is !Send") };
     const ONE_THREAD: bool = true;
 
     type JoinHandle<T: Send + 'static> = Task<T>;
@@ -75,7 +78,7 @@ impl Runtime for SmolLocal {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        LOCAL.set(&self.ex, || futures_lite::future::block_on(self.ex.run(future)))
+        LOCAL.set(&self.ex, || smol::future::block_on(self.ex.run(future)))
     }
 
     fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
@@ -90,7 +93,7 @@ impl Runtime for SmolLocal {
         handle.detach()
     }
 
-    delegate_helpers! { spawn_blocking: blocking::unblock, sleep: sleep, yield_now: futures_lite::future::yield_now }
+    delegate_helpers! { spawn_blocking: smol::unblock, sleep: sleep, yield_now: smol::future::yield_now }
 
     fn remote() -> Option<NoRemote> {
         None
@@ -120,7 +123,7 @@ pub struct SmolMt {
 
 impl Runtime for SmolMt {
     const ID: &'static str = "smol-mt";
-    const SUMMARY: &'static str = "async_executor::Executor run by Config::workers threads (async_io::block_on)";
+    const SUMMARY: &'static str = "smol::Executor run by Config::workers threads (smol::block_on)";
 
     type JoinHandle<T: Send + 'static> = Task<T>;
     type Remote = SmolRemote;
@@ -135,7 +138,7 @@ impl Runtime for SmolMt {
             let (tx, rx) = oneshot::channel::<()>();
             let ex = ex.clone();
             let worker = std::thread::Builder::new().name(format!("smol-mt-{i}")).spawn(move || {
-                SHARED.set(&ex, || async_io::block_on(ex.run(rx))).ok();
+                SHARED.set(&ex, || smol::block_on(ex.run(rx))).ok();
             });
             let worker = worker.map_err(|e| StartError { runtime: Self::ID, reason: e.to_string() })?;
             stop.push(tx);
@@ -145,7 +148,7 @@ impl Runtime for SmolMt {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        SHARED.set(&self.ex, || async_io::block_on(future))
+        SHARED.set(&self.ex, || smol::block_on(future))
     }
 
     fn spawn<F>(future: F) -> Self::JoinHandle<F::Output>
@@ -160,7 +163,7 @@ impl Runtime for SmolMt {
         handle.detach()
     }
 
-    delegate_helpers! { spawn_blocking: blocking::unblock, sleep: sleep, yield_now: futures_lite::future::yield_now }
+    delegate_helpers! { spawn_blocking: smol::unblock, sleep: sleep, yield_now: smol::future::yield_now }
 
     fn remote() -> Option<SmolRemote> {
         SHARED.is_set().then(|| SHARED.with(|ex| SmolRemote(ex.clone())))
@@ -208,7 +211,7 @@ macro_rules! smol_native {
     ($ty:ty, $profile:literal, |$future:ident| $block_on:expr) => {
         impl OwnApi for $ty {
             const PROFILE: &'static str = include_str!($profile);
-            const TIMEOUT: &'static str = "FutureExt::or with async_io::Timer (smol has no timeout)";
+            const TIMEOUT: &'static str = "FutureExt::or with smol::Timer (smol has no timeout)";
             const CHANNEL: &'static str = "smol::channel (async-channel)";
 
             native_task_is_join_handle!();
@@ -226,7 +229,7 @@ macro_rules! smol_native {
                 F: Future + Send,
                 F::Output: Send,
             {
-                use futures_lite::FutureExt;
+                use smol::future::FutureExt;
                 Some(async { Some(future.await) }.or(async move {
                     sleep(duration).await;
                     None
@@ -234,7 +237,7 @@ macro_rules! smol_native {
             }
 
             fn ready_channel(items: Vec<u64>) -> impl Stream<Item = u64> + Send + 'static {
-                let (tx, rx) = async_channel::unbounded();
+                let (tx, rx) = smol::channel::unbounded();
                 for item in items {
                     tx.try_send(item).expect("receiver alive");
                 }
@@ -242,7 +245,7 @@ macro_rules! smol_native {
             }
 
             fn bounded_accepts(capacity: usize, attempts: usize) -> Result<usize, String> {
-                let (tx, _rx) = catch(|| async_channel::bounded::<usize>(capacity))?;
+                let (tx, _rx) = catch(|| smol::channel::bounded::<usize>(capacity))?;
                 Ok(accepted(attempts, |i| tx.try_send(i).is_ok()))
             }
         }
@@ -250,6 +253,6 @@ macro_rules! smol_native {
 }
 
 smol_native!(SmolLocal, "../../profiles/smol-local.toml", |future| {
-    with_context(&LOCAL, SmolLocal::ID, |ex| futures_lite::future::block_on(ex.run(future)))
+    with_context(&LOCAL, SmolLocal::ID, |ex| smol::future::block_on(ex.run(future)))
 });
-smol_native!(SmolMt, "../../profiles/smol-mt.toml", |future| async_io::block_on(future));
+smol_native!(SmolMt, "../../profiles/smol-mt.toml", |future| smol::block_on(future));
