@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 use hdrhistogram::Histogram;
 use reports::files::{FileError, write_cell};
 use reports::schema::{Cell, FileApi, Latency, Status};
@@ -196,6 +196,8 @@ impl<B: Body> Cells<'_, '_, B> {
         let confined = self.harness.confined.as_ref();
         // Made once for the cell, before criterion's first batch, and kept through its last.
         let prepared = OnceCell::new();
+        // Items per run: criterion's own pages (and critcmp) then show time per item too.
+        self.group.throughput(Throughput::Elements(cell.items));
         self.group.bench_with_input(BenchmarkId::new(R::ID, size), &size, |b, &size| {
             ran.set(true);
             let host = host.get_or_init(|| Host::new(config).unwrap_or_else(|e| panic!("{e}")));
