@@ -107,8 +107,9 @@ pub struct Explanation {
     /// Largest moves of a function's own instructions first.
     pub by_own: Vec<FunctionChange>,
     /// Largest moves of inclusive instructions first; functions that hold
-    /// the whole batch in each build that has them (the measured region and
-    /// its callers) are left out: their move is the cell's.
+    /// the whole batch (to a thousandth) in each build that has them (the
+    /// measured region, its callers, `block_on`) are left out: their move is
+    /// the cell's.
     pub by_inclusive: Vec<FunctionChange>,
 }
 
@@ -127,8 +128,10 @@ pub fn explain(base: &Profile, head: &Profile, top: usize) -> Explanation {
             FunctionChange { function: name.clone(), base_own, head_own, base_inclusive, head_inclusive }
         })
         .collect();
-    // Holds the whole batch, or is not there (a caller renamed between builds).
-    let whole = |p: &Profile, name: &str| p.functions.get(name).is_none_or(|c| c.inclusive >= p.total);
+    // Holds (all but a thousandth of) the whole batch, or is not there (a
+    // caller renamed between builds).
+    let whole =
+        |p: &Profile, name: &str| p.functions.get(name).is_none_or(|c| c.inclusive as f64 >= 0.999 * p.total as f64);
     let pick = |moved: &dyn Fn(&FunctionChange) -> f64, skip: &dyn Fn(&FunctionChange) -> bool| {
         let mut list: Vec<FunctionChange> = changes.iter().filter(|c| moved(c) != 0.0 && !skip(c)).cloned().collect();
         list.sort_by(|a, b| moved(b).abs().total_cmp(&moved(a).abs()).then_with(|| a.function.cmp(&b.function)));
