@@ -40,14 +40,16 @@ pub enum Problem {
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path.display();
-        match &self.problem {
-            Problem::Io(e) => write!(f, "{path}: {e}"),
-            Problem::Json(e) => write!(f, "{path}: not valid JSON of the expected shape: {e}"),
+        let text = match &self.problem {
+            Problem::Io(e) => format!("{path}: {e}"),
+            // serde quotes the offending value as it is: it may hold a newline.
+            Problem::Json(e) => format!("{path}: not valid JSON of the expected shape: {e}"),
             Problem::Schema { expected, found: Some(found) } => {
-                write!(f, "{path}: schema is {found:?}, expected {expected:?}")
+                format!("{path}: schema is {found:?}, expected {expected:?}")
             }
-            Problem::Schema { expected, found: None } => write!(f, "{path}: no schema tag, expected {expected:?}"),
-        }
+            Problem::Schema { expected, found: None } => format!("{path}: no schema tag, expected {expected:?}"),
+        };
+        f.write_str(&crate::text::one_line(&text))
     }
 }
 

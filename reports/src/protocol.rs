@@ -152,7 +152,8 @@ pub struct ProtocolError {
 
 impl std::fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "not a message of {PROTOCOL} ({}): {}", self.why, self.line)
+        let text = format!("not a message of {PROTOCOL} ({}): {}", self.why, self.line);
+        f.write_str(&crate::text::one_line(&text))
     }
 }
 

@@ -4,6 +4,18 @@
 use crate::model::{Machine, ReportCell};
 use crate::schema::{ConformanceCell, Layer, MemoryCell, Outcome, OverheadPair, Status};
 
+/// `s` on one line: control characters (a newline in a quoted value, say)
+/// written as escapes, so an error message stays the one line it promises.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
 /// `12.3 ns`, `4.56 µs`, `789 ms`, `1.23 s`: three significant figures,
 /// as far as any of Arena's intervals can be trusted.
 pub fn duration(ns: f64) -> String {
@@ -468,4 +480,16 @@ pub fn machine_line(m: &Machine) -> String {
 /// Runtime crate versions, `name version, …`.
 pub fn crates_line(m: &Machine) -> String {
     m.environment.crates.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_with_control_characters_stays_on_one_line() {
+        assert_eq!(one_line("plain: unchanged"), "plain: unchanged");
+        assert_eq!(one_line("unknown variant `\n`, expected `ok`"), "unknown variant `\\n`, expected `ok`");
+        assert_eq!(one_line("a\r\tb\u{1b}"), "a\\r\\tb\\u{1b}");
+    }
 }

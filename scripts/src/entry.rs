@@ -84,7 +84,7 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(args))) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", reports::text::one_line(&format!("{e:#}")));
             let held = e.downcast_ref::<crate::lock::LockError>().is_some_and(crate::lock::LockError::is_held);
             let usage = held
                 || e.is::<Usage>()

@@ -29,9 +29,10 @@ pub struct DumpError {
 
 impl fmt::Display for DumpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = crate::text::one_line(&self.what);
         match self.line {
-            0 => write!(f, "callgrind dump: {}", self.what),
-            n => write!(f, "callgrind dump, line {n}: {}", self.what),
+            0 => write!(f, "callgrind dump: {what}"),
+            n => write!(f, "callgrind dump, line {n}: {what}"),
         }
     }
 }

@@ -28,9 +28,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle as Thread;
 use std::time::Duration;
 
-use smol::{Executor, LocalExecutor, Task};
 use futures::Stream;
 use futures::channel::oneshot;
+use smol::{Executor, LocalExecutor, Task};
 use workloads::{Config, Limits, NoRemote, RemoteSpawn, Runtime, StartError};
 
 use super::support::{delegate_helpers, native_task_is_join_handle, with_context};

@@ -155,22 +155,10 @@ fn pin(src: &Path, krate: &str, version: Option<&str>, path: Option<&Path>, flag
             .map_err(|e| Usage(format!("--{flag}-version {version}: {e}")))?;
     }
     let lock = fs::read_to_string(src.join("Cargo.lock")).context("reading Cargo.lock")?;
-    match locked_version(&lock, krate) {
+    match scripts::cargo_lock::locked_version(&lock, krate) {
         Some(v) => Ok(format!("{krate} {v}")),
         None => bail!(Usage(format!("--crate {krate}: not in Cargo.lock"))),
     }
-}
-
-/// The version of `krate` a lockfile pins (the first, if several).
-fn locked_version(lock: &str, krate: &str) -> Option<String> {
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line == format!("name = \"{krate}\"") {
-            let v = lines.next()?.strip_prefix("version = \"")?.strip_suffix('"')?;
-            return Some(v.to_owned());
-        }
-    }
-    None
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
@@ -332,7 +320,7 @@ fn builds_apart(manifest: &str, family: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{builds_apart, locked_version, unreached};
+    use super::{builds_apart, unreached};
 
     #[test]
     fn a_change_reaches_the_families_whose_code_it_touches() {
@@ -359,12 +347,5 @@ mod tests {
             assert!(builds_apart(&manifest, family.feature), "{}", family.feature);
         }
         assert!(!builds_apart("[dependencies]\nrunners.workspace = true\n", "tokio"));
-    }
-
-    #[test]
-    fn reads_a_locked_version() {
-        let lock = "[[package]]\nname = \"tokio\"\nversion = \"1.47.1\"\nsource = \"x\"\n";
-        assert_eq!(locked_version(lock, "tokio").as_deref(), Some("1.47.1"));
-        assert_eq!(locked_version(lock, "smol"), None);
     }
 }
