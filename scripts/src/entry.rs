@@ -75,7 +75,7 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
     // A reader that stops reading (`arena list | head`) ends the output, quietly.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !info.payload_as_str().is_some_and(closed_stdout) {
+        if !message(info.payload()).is_some_and(closed_stdout) {
             default_hook(info);
         }
     }));
@@ -93,11 +93,14 @@ pub fn main<C: clap::Parser>(name: &str, work: impl FnOnce(C) -> anyhow::Result<
             if usage { Exit::Usage } else { Exit::Broken }.into()
         }
         Err(payload) => {
-            let message =
-                payload.downcast_ref::<String>().map(String::as_str).or(payload.downcast_ref::<&str>().copied());
-            if message.is_some_and(closed_stdout) { Exit::Ok } else { Exit::Broken }.into()
+            if message(payload.as_ref()).is_some_and(closed_stdout) { Exit::Ok } else { Exit::Broken }.into()
         }
     }
+}
+
+/// A panic's message, when it has one.
+fn message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied())
 }
 
 /// Whether a panic is `print!`'s on a stdout whose reader has gone.

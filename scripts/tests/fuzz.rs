@@ -252,13 +252,13 @@ fn mutate(input: &mut Vec<u8>, others: &[Vec<u8>], rng: &mut fastrand::Rng) {
 /// mutated byte by byte.
 fn input(seed: &[u8], others: &[Vec<u8>], rng: &mut fastrand::Rng) -> Vec<u8> {
     let mutations = rng.usize(1..=4);
-    if rng.bool() {
-        if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(seed) {
-            for _ in 0..mutations {
-                mutate_json(&mut v, rng);
-            }
-            return serde_json::to_vec(&v).unwrap();
+    if rng.bool()
+        && let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(seed)
+    {
+        for _ in 0..mutations {
+            mutate_json(&mut v, rng);
         }
+        return serde_json::to_vec(&v).unwrap();
     }
     let mut input = seed.to_vec();
     for _ in 0..mutations {
