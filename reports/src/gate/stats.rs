@@ -246,7 +246,7 @@ mod tests {
         assert_eq!(Verdict::overall([Inconclusive, Regressed]), Regressed);
         assert_eq!(Verdict::overall([Regressed, Failed, Ok]), Failed);
         assert_eq!(Verdict::overall([]), Ok);
-        assert_eq!([Ok, Improved, Inconclusive, Regressed, Failed].map(Verdict::exit_code), [0, 0, 3, 1, 1]);
+        assert_eq!([Ok, Improved, Inconclusive, Regressed, Failed].map(Verdict::exit_code), [0, 0, 3, 1, 4]);
     }
 
     #[test]

@@ -27,6 +27,30 @@ use crate::Usage;
 use crate::cli::CompareArgs;
 
 /// The three builds, in the order base, base2 (A/A), head, of the runtime
+/// What can be checked of the builds asked for without building anything
+/// (binaries that exist, revisions that name commits, something to compare),
+/// so that bad input is refused before any directory is locked or written.
+pub fn check(args: &CompareArgs) -> anyhow::Result<()> {
+    if let (Some(base), Some(head)) = (&args.base_bin, &args.head_bin) {
+        let aa = args.aa_bin.as_ref().unwrap_or(base);
+        for (path, flag) in [(base, "--base-bin"), (aa, "--aa-bin"), (head, "--head-bin")] {
+            existing("", path, flag, "")?;
+        }
+        return Ok(());
+    }
+    let repo = absolute(&args.repo)?;
+    if let (Some(base), Some(head)) = (&args.base, &args.head) {
+        rev_parse(&repo, base).map_err(|e| Usage(format!("--base {base}: {e}")))?;
+        rev_parse(&repo, head).map_err(|e| Usage(format!("--head {head}: {e}")))?;
+        return Ok(());
+    }
+    if args.krate.is_none() {
+        bail!(Usage("say what to compare: --base/--head REV, --crate NAME, or --base-bin/--head-bin".into()));
+    }
+    rev_parse(&repo, "HEAD").map_err(|e| Usage(format!("--repo {}: {e}", repo.display())))?;
+    Ok(())
+}
+
 /// `families` the compared cells belong to, each with `codegen_units`
 /// (binaries given are taken as they are).
 pub fn prepare(args: &CompareArgs, families: &[&str], codegen_units: u32) -> anyhow::Result<[Build; 3]> {

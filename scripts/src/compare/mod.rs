@@ -197,6 +197,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let settings = settings(&args)?;
     let (instructions, source) = instruction_source(settings.meter);
     let (cells, skipped) = cells(&args, settings.size, instructions)?;
+    build::check(&args)?;
     let _out = lock_dir("--out", &args.out)?;
     // Builds go into the work directory; binaries given are not built.
     let _work = if args.base_bin.is_none() { Some(lock_dir("--work-dir", &args.work_dir)?) } else { None };
