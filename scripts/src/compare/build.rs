@@ -26,7 +26,6 @@ use reports::gate::{Build, FamilyBinary};
 use crate::Usage;
 use crate::cli::CompareArgs;
 
-/// The three builds, in the order base, base2 (A/A), head, of the runtime
 /// What can be checked of the builds asked for without building anything
 /// (binaries that exist, revisions that name commits, something to compare),
 /// so that bad input is refused before any directory is locked or written.
@@ -34,7 +33,7 @@ pub fn check(args: &CompareArgs) -> anyhow::Result<()> {
     if let (Some(base), Some(head)) = (&args.base_bin, &args.head_bin) {
         let aa = args.aa_bin.as_ref().unwrap_or(base);
         for (path, flag) in [(base, "--base-bin"), (aa, "--aa-bin"), (head, "--head-bin")] {
-            existing("", path, flag, "")?;
+            must_exist(path, flag)?;
         }
         return Ok(());
     }
@@ -51,6 +50,7 @@ pub fn check(args: &CompareArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The three builds, in the order base, base2 (A/A), head, of the runtime
 /// `families` the compared cells belong to, each with `codegen_units`
 /// (binaries given are taken as they are).
 pub fn prepare(args: &CompareArgs, families: &[&str], codegen_units: u32) -> anyhow::Result<[Build; 3]> {
@@ -103,10 +103,16 @@ pub fn prepare(args: &CompareArgs, families: &[&str], codegen_units: u32) -> any
 }
 
 fn existing(role: &str, path: &Path, flag: &str, what: &str) -> anyhow::Result<Build> {
+    must_exist(path, flag)?;
+    Ok(Build { role: role.into(), what: what.into(), binary: path.display().to_string(), families: Vec::new() })
+}
+
+/// A binary given to `flag` is a file, or one line of bad input.
+fn must_exist(path: &Path, flag: &str) -> anyhow::Result<()> {
     if !path.is_file() {
         bail!(Usage(format!("{flag} {}: no such file", path.display())));
     }
-    Ok(Build { role: role.into(), what: what.into(), binary: path.display().to_string(), families: Vec::new() })
+    Ok(())
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
